@@ -1,0 +1,122 @@
+"""Opening a database from a URL: engine, session factory, migrations.
+
+The program never reaches for a global database: whoever needs one is given a
+``Database``. Tests build one from a temporary file; a clinic points it at
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import URL, Engine, create_engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+from acuchart.db import sqlite
+from acuchart.db.errors import DatabaseOpenError
+
+
+def url_from_path_or_url(value: str) -> str:
+    """Accept a file path or any SQLAlchemy URL, as ``--database`` does."""
+    if "://" in value:
+        return value
+    path = Path(value).expanduser().resolve()
+    return URL.create("sqlite", database=str(path)).render_as_string()
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind an SQLite URL, or None for other databases and in-memory SQLite."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(str(url.database))
+
+
+@dataclass
+class Database:
+    """An open database: one engine, and sessions for units of work."""
+
+    url: URL
+    engine: Engine
+    _reader: sessionmaker[Session]
+    _writer: sessionmaker[Session]
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @property
+    def display_name(self) -> str:
+        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+
+    @contextlib.contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        with self._writer.begin() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session; nothing it does is committed."""
+        with self._reader() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def create_database_engine(url: URL) -> Engine:
+    """An engine with our connection settings; SQLite gets its pragmas here."""
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": sqlite.BUSY_TIMEOUT_MS / 1000}
+        )
+        sqlite.install_connection_hooks(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def open_database(location: str, *, upgrade: bool = True, quick_check: bool = True) -> Database:
+    """Open (creating if needed) the database at a path or URL, migrated to the newest schema.
+
+    Raises ``DatabaseOpenError`` with a message naming the database when it is
+    a folder, not a database, damaged, unwritable or made by a newer AcuChart.
+    """
+    try:
+        url = make_url(url_from_path_or_url(location))
+    except ArgumentError as error:
+        raise DatabaseOpenError(location, f"is not a valid database location ({error}).") from error
+    path = sqlite_path(url)
+    if path is not None:
+        sqlite.preflight(path, quick_check=quick_check)
+    try:
+        engine = create_database_engine(url)
+    except (NoSuchModuleError, ImportError) as error:
+        raise DatabaseOpenError(location, f"needs a database driver that is missing ({error}).")
+    database = Database(
+        url=url,
+        engine=engine,
+        _reader=sessionmaker(engine, expire_on_commit=False),
+        _writer=sessionmaker(
+            engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
+        ),
+    )
+    try:
+        if upgrade:
+            from acuchart.db.migrate import upgrade_to_head
+
+            upgrade_to_head(database)
+        else:
+            with engine.connect():
+                pass
+    except DBAPIError as error:
+        database.close()
+        where = path or url.render_as_string(hide_password=True)
+        raise DatabaseOpenError(where, f"could not be opened: {error.orig}") from error
+    except DatabaseOpenError:
+        database.close()
+        raise
+    return database

@@ -1,0 +1,131 @@
+"""Typed SQLAlchemy models: the tables of the chart.
+
+Columns named ``*_key``, ``*_search_text`` and ``*_digits*`` are derived from
+the record by :mod:`acuchart.search_text` when it is written; they exist so
+search and sort run on indexes in the database, never in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from acuchart.dates import DatePrecision
+from acuchart.db.types import UTCDateTime, string_enum, utc_now
+from acuchart.patients import NeuropathyCause, Precaution, Sex
+from acuchart.visits import VisitStatus
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_name: Mapped[str] = mapped_column(String(200))
+    given_names: Mapped[str] = mapped_column(String(200), default="")
+    preferred_name: Mapped[str] = mapped_column(String(200), default="")
+    date_of_birth: Mapped[dt.date] = mapped_column(Date)
+    sex: Mapped[Sex] = mapped_column(string_enum(Sex, "sex"), default=Sex.NOT_RECORDED)
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    emergency_contact: Mapped[str] = mapped_column(Text, default="")
+    referring_physician: Mapped[str] = mapped_column(Text, default="")
+
+    neuropathy_cause: Mapped[NeuropathyCause | None] = mapped_column(
+        string_enum(NeuropathyCause, "neuropathy_cause")
+    )
+    chemotherapy_agent: Mapped[str] = mapped_column(String(200), default="")
+    cause_details: Mapped[str] = mapped_column(Text, default="")
+    onset_date: Mapped[dt.date | None] = mapped_column(Date)
+    onset_precision: Mapped[DatePrecision] = mapped_column(
+        string_enum(DatePrecision, "onset_precision"), default=DatePrecision.DAY
+    )
+    left_hand_affected: Mapped[bool] = mapped_column(Boolean, default=False)
+    right_hand_affected: Mapped[bool] = mapped_column(Boolean, default=False)
+    left_foot_affected: Mapped[bool] = mapped_column(Boolean, default=False)
+    right_foot_affected: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    medications: Mapped[str] = mapped_column(Text, default="")
+    allergies: Mapped[str] = mapped_column(Text, default="")
+    consent_date: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_visit_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    name_sort_key: Mapped[str] = mapped_column(String(420), index=True)
+    name_search_text: Mapped[str] = mapped_column(String(700))
+    phone_digits: Mapped[str] = mapped_column(String(50), default="", index=True)
+    phone_digits_reversed: Mapped[str] = mapped_column(String(50), default="", index=True)
+
+    precaution_rows: Mapped[list[PatientPrecaution]] = relationship(
+        back_populates="patient", cascade="all, delete-orphan", passive_deletes=True
+    )
+    visits: Mapped[list[Visit]] = relationship(back_populates="patient", passive_deletes="all")
+
+    __table_args__ = (
+        Index("ix_patients_active_name", "archived_at", "name_sort_key"),
+        Index("ix_patients_date_of_birth", "date_of_birth"),
+    )
+
+
+class PatientPrecaution(Base):
+    """One precaution flag raised for a patient."""
+
+    __tablename__ = "patient_precautions"
+
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
+    )
+    precaution: Mapped[Precaution] = mapped_column(
+        string_enum(Precaution, "precaution"), primary_key=True
+    )
+
+    patient: Mapped[Patient] = relationship(back_populates="precaution_rows")
+
+
+class Visit(Base):
+    """An encounter. Clinical content attaches to it; the patient cannot be deleted under it."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    practitioner_name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[VisitStatus] = mapped_column(
+        string_enum(VisitStatus, "visit_status"), default=VisitStatus.DRAFT
+    )
+    signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    patient: Mapped[Patient] = relationship(back_populates="visits")
+
+    __table_args__ = (Index("ix_visits_patient_started", "patient_id", "started_at"),)
+
+
+class ClinicSetting(Base):
+    """Clinic-wide settings kept with the data (clinic name, ...), shared by every workstation."""
+
+    __tablename__ = "clinic_settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,255 @@
+"""Queries and record mapping for patients and visits. Sessions come from the caller.
+
+Search and sort run in the database on indexed, pre-folded columns; the list
+model only ever receives one page of plain rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from acuchart.dates import DatePrecision, PartialDate
+from acuchart.db import sqlite
+from acuchart.db.models import Patient, PatientPrecaution, Visit
+from acuchart.errors import RecordNotFoundError
+from acuchart.patient_search import PatientQuery, PatientSearch, PatientSort, interpret_search
+from acuchart.patients import Limb, NeuropathyCause, PatientDraft, PatientRecord, Precaution
+from acuchart.search_text import name_search_text, name_sort_key, reversed_digits
+from acuchart.validation import phone_digits
+from acuchart.visits import VisitSummary
+
+
+@dataclass(frozen=True)
+class PatientListRow:
+    """One row of the patient list: only what the list shows."""
+
+    id: int
+    family_name: str
+    given_names: str
+    preferred_name: str
+    date_of_birth: dt.date
+    phone: str
+    neuropathy_cause: NeuropathyCause | None
+    last_visit_at: dt.datetime | None
+    archived: bool
+    precautions: frozenset[Precaution]
+
+
+@dataclass(frozen=True)
+class PatientPage:
+    rows: list[PatientListRow]
+    total: int
+
+
+_LIMB_COLUMNS = {
+    Limb.LEFT_HAND: "left_hand_affected",
+    Limb.RIGHT_HAND: "right_hand_affected",
+    Limb.LEFT_FOOT: "left_foot_affected",
+    Limb.RIGHT_FOOT: "right_foot_affected",
+}
+_PLAIN_FIELDS = (
+    "family_name",
+    "given_names",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "phone",
+    "email",
+    "address",
+    "emergency_contact",
+    "referring_physician",
+    "neuropathy_cause",
+    "chemotherapy_agent",
+    "cause_details",
+    "conditions",
+    "medications",
+    "allergies",
+    "consent_date",
+    "notes",
+)
+
+
+def apply_draft(patient: Patient, draft: PatientDraft) -> None:
+    """Copy a validated draft onto a model, with the derived search and sort columns."""
+    for name in _PLAIN_FIELDS:
+        setattr(patient, name, getattr(draft, name))
+    patient.onset_date = draft.onset.value if draft.onset else None
+    patient.onset_precision = draft.onset.precision if draft.onset else DatePrecision.DAY
+    for limb, column_name in _LIMB_COLUMNS.items():
+        setattr(patient, column_name, limb in draft.limbs_affected)
+    wanted = set(draft.precautions)
+    patient.precaution_rows = [row for row in patient.precaution_rows if row.precaution in wanted]
+    present = {row.precaution for row in patient.precaution_rows}
+    patient.precaution_rows += [
+        PatientPrecaution(precaution=flag) for flag in sorted(wanted - present)
+    ]
+    patient.name_sort_key = name_sort_key(draft.family_name, draft.given_names)
+    patient.name_search_text = name_search_text(
+        draft.family_name, draft.given_names, draft.preferred_name
+    )
+    patient.phone_digits = phone_digits(draft.phone)
+    patient.phone_digits_reversed = reversed_digits(patient.phone_digits)
+
+
+def to_record(patient: Patient, visit_count: int) -> PatientRecord:
+    onset = PartialDate(patient.onset_date, patient.onset_precision) if patient.onset_date else None
+    return PatientRecord(
+        **{name: getattr(patient, name) for name in _PLAIN_FIELDS},
+        onset=onset,
+        limbs_affected=frozenset(
+            limb for limb, column_name in _LIMB_COLUMNS.items() if getattr(patient, column_name)
+        ),
+        precautions=frozenset(row.precaution for row in patient.precaution_rows),
+        id=patient.id,
+        archived_at=patient.archived_at,
+        last_visit_at=patient.last_visit_at,
+        visit_count=visit_count,
+    )
+
+
+def load_patient(session: Session, patient_id: int, *, for_update: bool = False) -> Patient:
+    query = select(Patient).where(Patient.id == patient_id)
+    query = query.options(selectinload(Patient.precaution_rows))
+    if for_update:
+        query = query.with_for_update()
+    patient = session.scalars(query).one_or_none()
+    if patient is None:
+        raise RecordNotFoundError(f"Patient {patient_id} no longer exists.")
+    return patient
+
+
+def count_visits(session: Session, patient_id: int) -> int:
+    return session.scalar(select(func.count()).where(Visit.patient_id == patient_id)) or 0
+
+
+def _digit_prefix(column: ColumnElement[str], digits: str) -> ColumnElement[bool]:
+    """``column`` starts with ``digits``, as an index range (':' sorts right after '9')."""
+    return and_(column >= digits, column < digits + ":")
+
+
+def _search_condition(search: PatientSearch, dialect: str) -> ColumnElement[bool] | None:
+    if search.birth_date is not None:
+        return Patient.date_of_birth == search.birth_date
+    alternatives: list[ColumnElement[bool]] = []
+    if search.phone_digits and len(search.phone_digits) >= 3:
+        alternatives.append(_digit_prefix(Patient.phone_digits, search.phone_digits))
+        alternatives.append(
+            _digit_prefix(Patient.phone_digits_reversed, reversed_digits(search.phone_digits))
+        )
+    if search.birth_year is not None:
+        year = search.birth_year
+        alternatives.append(
+            Patient.date_of_birth.between(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        )
+    if search.name_words:
+        if dialect == "sqlite":
+            words = list(search.name_words)
+            alternatives.append(Patient.id.in_(sqlite.patient_ids_matching_names(words)))
+        else:
+            alternatives.append(
+                and_(
+                    *(
+                        Patient.name_search_text.contains(" " + word, autoescape=True)
+                        for word in search.name_words
+                    )
+                )
+            )
+    return or_(*alternatives) if alternatives else None
+
+
+def _ordering(sort: PatientSort, descending: bool) -> list[ColumnElement[object]]:
+    primary: ColumnElement[object] = {
+        PatientSort.NAME: Patient.name_sort_key,
+        PatientSort.DATE_OF_BIRTH: Patient.date_of_birth,
+        PatientSort.PHONE: Patient.phone_digits,
+        PatientSort.CAUSE: Patient.neuropathy_cause,
+        PatientSort.LAST_VISIT: Patient.last_visit_at,
+    }[sort]  # type: ignore[assignment]
+    ordered = primary.desc() if descending else primary.asc()
+    tie_break = [Patient.name_sort_key.asc(), Patient.id.asc()]
+    if sort is PatientSort.LAST_VISIT:
+        return [ordered.nulls_last(), *tie_break]
+    return [ordered, *tie_break]
+
+
+def search_patients(session: Session, query: PatientQuery) -> PatientPage:
+    """One page of the patient list for a search-box entry, filtered and sorted in SQL."""
+    dialect = session.get_bind().dialect.name
+    conditions: list[ColumnElement[bool]] = []
+    if not query.include_archived:
+        conditions.append(Patient.archived_at.is_(None))
+    search = _search_condition(interpret_search(query.text), dialect)
+    if search is not None:
+        conditions.append(search)
+    total = session.scalar(select(func.count()).select_from(Patient).where(*conditions)) or 0
+    columns: Select[tuple[object, ...]] = select(
+        Patient.id,
+        Patient.family_name,
+        Patient.given_names,
+        Patient.preferred_name,
+        Patient.date_of_birth,
+        Patient.phone,
+        Patient.neuropathy_cause,
+        Patient.last_visit_at,
+        Patient.archived_at,
+    )
+    statement = (
+        columns.where(*conditions)
+        .order_by(*_ordering(query.sort, query.descending))
+        .offset(query.offset)
+        .limit(query.limit)
+    )
+    fetched = session.execute(statement).all()
+    flags: dict[int, set[Precaution]] = defaultdict(set)
+    if fetched:
+        for patient_id, flag in session.execute(
+            select(PatientPrecaution.patient_id, PatientPrecaution.precaution).where(
+                PatientPrecaution.patient_id.in_([row[0] for row in fetched])
+            )
+        ):
+            flags[patient_id].add(flag)
+    rows = [
+        PatientListRow(
+            id=row[0],
+            family_name=row[1],
+            given_names=row[2],
+            preferred_name=row[3],
+            date_of_birth=row[4],
+            phone=row[5],
+            neuropathy_cause=row[6],
+            last_visit_at=row[7],
+            archived=row[8] is not None,
+            precautions=frozenset(flags[row[0]]),
+        )
+        for row in fetched
+    ]
+    return PatientPage(rows=rows, total=total)
+
+
+def to_visit_summary(visit: Visit) -> VisitSummary:
+    return VisitSummary(
+        id=visit.id,
+        patient_id=visit.patient_id,
+        started_at=visit.started_at,
+        practitioner_name=visit.practitioner_name,
+        status=visit.status,
+    )
+
+
+def visits_of(session: Session, patient_id: int) -> list[VisitSummary]:
+    """A patient's visits, newest first."""
+    visits = session.scalars(
+        select(Visit)
+        .where(Visit.patient_id == patient_id)
+        .order_by(Visit.started_at.desc(), Visit.id.desc())
+    )
+    return [to_visit_summary(visit) for visit in visits]
+
+
+def latest_visit_time(session: Session, patient_id: int) -> dt.datetime | None:
+    return session.scalar(select(func.max(Visit.started_at)).where(Visit.patient_id == patient_id))

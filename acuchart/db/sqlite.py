@@ -1,0 +1,213 @@
+"""Everything that only SQLite needs. The one place for SQLite-specific SQL.
+
+Connection pragmas, transactional DDL for pysqlite, the checks made before a
+file is opened (so a wrong or damaged file is reported and left untouched),
+the FTS5 index over patient names, integrity checks and the backup API.
+Every other module speaks portable SQLAlchemy so PostgreSQL stays possible.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, Select, column, event, literal_column, select, table
+
+from acuchart.db.errors import DatabaseOpenError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5_000
+ACUCHART_MARKER_TABLE = "alembic_version"
+
+CONNECTION_PRAGMAS = (
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+)
+
+# The full-text index over folded patient names (see acuchart.search_text).
+# Migrations use these statements: changing them needs a new migration.
+PATIENT_FTS_TABLE = "patient_name_fts"
+CREATE_PATIENT_FTS = (
+    f"CREATE VIRTUAL TABLE {PATIENT_FTS_TABLE} USING fts5("
+    "name_search_text, content='patients', content_rowid='id', "
+    "tokenize='unicode61 remove_diacritics 0', prefix='1 2 3')"
+)
+PATIENT_FTS_TRIGGERS = (
+    f"""CREATE TRIGGER patients_fts_insert AFTER INSERT ON patients BEGIN
+        INSERT INTO {PATIENT_FTS_TABLE}(rowid, name_search_text)
+        VALUES (new.id, new.name_search_text);
+    END""",
+    f"""CREATE TRIGGER patients_fts_delete AFTER DELETE ON patients BEGIN
+        INSERT INTO {PATIENT_FTS_TABLE}({PATIENT_FTS_TABLE}, rowid, name_search_text)
+        VALUES ('delete', old.id, old.name_search_text);
+    END""",
+    f"""CREATE TRIGGER patients_fts_update AFTER UPDATE OF name_search_text ON patients BEGIN
+        INSERT INTO {PATIENT_FTS_TABLE}({PATIENT_FTS_TABLE}, rowid, name_search_text)
+        VALUES ('delete', old.id, old.name_search_text);
+        INSERT INTO {PATIENT_FTS_TABLE}(rowid, name_search_text)
+        VALUES (new.id, new.name_search_text);
+    END""",
+)
+PATIENT_FTS_TRIGGER_NAMES = ("patients_fts_insert", "patients_fts_delete", "patients_fts_update")
+REBUILD_PATIENT_FTS = f"INSERT INTO {PATIENT_FTS_TABLE}({PATIENT_FTS_TABLE}) VALUES ('rebuild')"
+
+
+def is_fts_shadow_table(name: str) -> bool:
+    """FTS5 keeps its own tables; migrations and ``alembic check`` must not touch them."""
+    return name == PATIENT_FTS_TABLE or name.startswith(PATIENT_FTS_TABLE + "_")
+
+
+def fts_prefix_query(words: list[str]) -> str:
+    """An FTS5 query where every word must start some name word: ``"smi"* "jo"*``."""
+    return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+
+
+def install_connection_hooks(engine: Engine, *, read_only: bool = False) -> None:
+    """Set pragmas on every new connection and make transactions (and DDL) real.
+
+    pysqlite's default transaction handling neither wraps DDL nor lets pragmas
+    such as ``journal_mode`` run; we take over ``BEGIN`` ourselves. Pragmas go
+    through a plain cursor because ``dbapi_connection.autocommit`` does not
+    exist on Python 3.11.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in CONNECTION_PRAGMAS:
+                if read_only and "journal_mode" in pragma:
+                    continue
+                cursor.execute(pragma)
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+@contextlib.contextmanager
+def read_only_connection(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection that cannot change the file, for looking before opening for real."""
+    uri = "file:" + urllib.parse.quote(str(path)) + "?mode=ro"
+    connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def preflight(path: Path, *, quick_check: bool = True) -> bool:
+    """Refuse a path that is not a usable AcuChart database, before anything writes to it.
+
+    Returns True when the file already exists (and is fine), False when it
+    will be created. Raises ``DatabaseOpenError`` naming the file otherwise.
+    """
+    if path.is_dir():
+        raise DatabaseOpenError(
+            path,
+            "is a folder, not a database file. Give a file name inside it, "
+            f"for example {path / 'acuchart.db'}.",
+        )
+    if not path.exists():
+        _check_can_create(path)
+        return False
+    _check_readable_and_writable(path)
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if not header:
+        raise DatabaseOpenError(path, "is an empty file (0 bytes), not an AcuChart database.")
+    if header != SQLITE_HEADER:
+        raise DatabaseOpenError(path, "is not an AcuChart database (it is not an SQLite file).")
+    try:
+        with read_only_connection(path) as connection:
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if tables and ACUCHART_MARKER_TABLE not in tables:
+                raise DatabaseOpenError(
+                    path, "is an SQLite database, but not an AcuChart one (no chart tables)."
+                )
+            if quick_check:
+                problems = [row[0] for row in connection.execute("PRAGMA quick_check(5)")]
+                if problems != ["ok"]:
+                    raise DatabaseOpenError(path, "is damaged: " + "; ".join(problems))
+    except sqlite3.DatabaseError as error:
+        raise DatabaseOpenError(path, f"is damaged or not a database ({error}).") from error
+    return True
+
+
+def _check_can_create(path: Path) -> None:
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseOpenError(
+            path, f"cannot be created: the folder {parent} cannot be made ({error.strerror})."
+        ) from error
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise DatabaseOpenError(path, f"cannot be created: the folder {parent} is not writable.")
+
+
+def _check_readable_and_writable(path: Path) -> None:
+    if not path.is_file():
+        raise DatabaseOpenError(path, "is not a regular file.")
+    if not os.access(path, os.R_OK):
+        raise DatabaseOpenError(path, "cannot be read: permission denied.")
+    if not os.access(path, os.W_OK):
+        raise DatabaseOpenError(path, "is read-only: AcuChart needs to write to it.")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise DatabaseOpenError(
+            path,
+            f"is in a folder AcuChart cannot write to ({path.parent}); SQLite needs "
+            "to create its journal files beside the database.",
+        )
+
+
+def integrity_problems(connection: sqlite3.Connection) -> list[str]:
+    """Full integrity and foreign-key check; an empty list means the file is sound."""
+    problems = [row[0] for row in connection.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    problems += [
+        f"row {rowid} of {table} refers to a missing row of {parent}"
+        for table, rowid, parent, _ in connection.execute("PRAGMA foreign_key_check")
+    ]
+    return problems
+
+
+def copy_database(source: Path, destination: Path) -> None:
+    """A consistent copy of a live database through SQLite's backup API, in one step."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with read_only_connection(source) as reader:
+        target = sqlite3.connect(destination)
+        try:
+            reader.backup(target)
+        finally:
+            target.close()
+
+
+def has_user_tables(path: Path) -> bool:
+    """True when the file already holds tables (so a migration must back it up first)."""
+    with read_only_connection(path) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def patient_ids_matching_names(words: list[str]) -> Select[tuple[int]]:
+    """Patient ids whose name words start with every one of ``words`` (FTS5 prefix match)."""
+    fts = table(PATIENT_FTS_TABLE, column("rowid"))
+    return select(fts.c.rowid).where(
+        literal_column(PATIENT_FTS_TABLE).op("MATCH")(fts_prefix_query(words))
+    )

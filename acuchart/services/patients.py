@@ -1,0 +1,82 @@
+"""Patient actions: create, edit, search, archive, restore and (only when empty) delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete
+
+from acuchart.db import repositories
+from acuchart.db.database import Database
+from acuchart.db.models import Patient
+from acuchart.db.repositories import PatientPage
+from acuchart.db.types import utc_now
+from acuchart.errors import PatientArchivedError, PatientHasVisitsError
+from acuchart.patient_search import PatientQuery
+from acuchart.patients import PatientDraft, PatientRecord, validate_patient
+
+
+def create_patient(
+    database: Database, draft: PatientDraft, *, today: dt.date | None = None
+) -> PatientRecord:
+    """Validate and store a new patient; raises ``ValidationError`` with a message per field."""
+    clean = validate_patient(draft, today=today)
+    with database.unit_of_work() as session:
+        patient = Patient()
+        repositories.apply_draft(patient, clean)
+        session.add(patient)
+        session.flush()
+        return repositories.to_record(patient, visit_count=0)
+
+
+def update_patient(
+    database: Database, patient_id: int, draft: PatientDraft, *, today: dt.date | None = None
+) -> PatientRecord:
+    """Validate and store changes to a patient who is not archived."""
+    clean = validate_patient(draft, today=today)
+    with database.unit_of_work() as session:
+        patient = repositories.load_patient(session, patient_id, for_update=True)
+        if patient.archived_at is not None:
+            raise PatientArchivedError("This patient is archived. Restore the patient to edit.")
+        repositories.apply_draft(patient, clean)
+        patient.updated_at = utc_now()
+        session.flush()
+        return repositories.to_record(patient, repositories.count_visits(session, patient_id))
+
+
+def get_patient(database: Database, patient_id: int) -> PatientRecord:
+    with database.reading() as session:
+        patient = repositories.load_patient(session, patient_id)
+        return repositories.to_record(patient, repositories.count_visits(session, patient_id))
+
+
+def search_patients(database: Database, query: PatientQuery) -> PatientPage:
+    """One page of the patient list: filtered and sorted by the database."""
+    with database.reading() as session:
+        return repositories.search_patients(session, query)
+
+
+def set_archived(database: Database, patient_id: int, archived: bool) -> PatientRecord:
+    """Archive (hide from the list, keep every record) or restore a patient."""
+    with database.unit_of_work() as session:
+        patient = repositories.load_patient(session, patient_id, for_update=True)
+        if archived and patient.archived_at is None:
+            patient.archived_at = utc_now()
+        elif not archived:
+            patient.archived_at = None
+        patient.updated_at = utc_now()
+        session.flush()
+        return repositories.to_record(patient, repositories.count_visits(session, patient_id))
+
+
+def delete_patient(database: Database, patient_id: int) -> None:
+    """Delete a patient entered by mistake. Refused once any visit exists: archive instead."""
+    with database.unit_of_work() as session:
+        repositories.load_patient(session, patient_id, for_update=True)
+        visits = repositories.count_visits(session, patient_id)
+        if visits:
+            raise PatientHasVisitsError(
+                f"This patient has {visits} visit{'s' if visits != 1 else ''} on record, so the "
+                "chart is kept. Archive the patient instead."
+            )
+        session.execute(delete(Patient).where(Patient.id == patient_id))
