@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from acuchart.dates import PartialDate, truncate_to
 from acuchart.validation import (
@@ -52,12 +53,26 @@ class NeuropathyCause(enum.StrEnum):
     def label(self) -> str:
         return _CAUSE_LABELS[self]
 
+    @property
+    def short_label(self) -> str:
+        """For narrow list columns."""
+        return _CAUSE_SHORT_LABELS[self]
+
 
 _CAUSE_LABELS = {
     NeuropathyCause.DIABETES_TYPE_1: "Type 1 diabetes",
     NeuropathyCause.DIABETES_TYPE_2: "Type 2 diabetes",
     NeuropathyCause.CHEMOTHERAPY: "Chemotherapy-induced",
     NeuropathyCause.ALCOHOL: "Alcohol-related",
+    NeuropathyCause.IDIOPATHIC: "Idiopathic",
+    NeuropathyCause.OTHER: "Other",
+}
+
+_CAUSE_SHORT_LABELS = {
+    NeuropathyCause.DIABETES_TYPE_1: "Diabetes T1",
+    NeuropathyCause.DIABETES_TYPE_2: "Diabetes T2",
+    NeuropathyCause.CHEMOTHERAPY: "Chemo (CIPN)",
+    NeuropathyCause.ALCOHOL: "Alcohol",
     NeuropathyCause.IDIOPATHIC: "Idiopathic",
     NeuropathyCause.OTHER: "Other",
 }
@@ -261,7 +276,8 @@ def validate_patient(draft: PatientDraft, *, today: dt.date | None = None) -> Pa
         check_phone(cleaned["phone"], errors)
     if errors:
         raise ValidationError(errors)
-    return replace(draft, **cleaned)
+    text_fields: dict[str, Any] = cleaned
+    return replace(draft, **text_fields)
 
 
 __all__ = [

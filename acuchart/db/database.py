@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -68,15 +69,17 @@ class Database:
         self.engine.dispose()
 
 
-def create_database_engine(url: URL) -> Engine:
+def create_database_engine(url: URL, **options: Any) -> Engine:
     """An engine with our connection settings; SQLite gets its pragmas here."""
     if url.get_backend_name() == "sqlite":
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": sqlite.BUSY_TIMEOUT_MS / 1000}
+            url,
+            connect_args={"check_same_thread": False, "timeout": sqlite.BUSY_TIMEOUT_MS / 1000},
+            **options,
         )
         sqlite.install_connection_hooks(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **options)
 
 
 def open_database(location: str, *, upgrade: bool = True, quick_check: bool = True) -> Database:
@@ -95,7 +98,9 @@ def open_database(location: str, *, upgrade: bool = True, quick_check: bool = Tr
     try:
         engine = create_database_engine(url)
     except (NoSuchModuleError, ImportError) as error:
-        raise DatabaseOpenError(location, f"needs a database driver that is missing ({error}).")
+        raise DatabaseOpenError(
+            location, f"needs a database driver that is missing ({error})."
+        ) from error
     database = Database(
         url=url,
         engine=engine,

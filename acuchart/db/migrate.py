@@ -10,9 +10,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
+from sqlalchemy.pool import NullPool
 
 from acuchart.db import sqlite
-from acuchart.db.database import Database
+from acuchart.db.database import Database, create_database_engine
 from acuchart.db.errors import DatabaseOpenError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -60,23 +61,28 @@ def upgrade_to_head(database: Database) -> Path | None:
     }:
         raise DatabaseOpenError(
             database.display_name,
-            f"was made by a newer version of AcuChart (schema {revision}); update AcuChart to open it.",
+            f"was made by a newer version of AcuChart (schema {revision}); "
+            "update AcuChart to open it.",
         )
     backup = None
     path = database.path
     if path is not None and path.exists() and sqlite.has_user_tables(path):
         backup = backup_path_for(path, revision)
         sqlite.copy_database(path, backup)
-    with database.engine.connect() as connection:
-        if path is not None:
-            # Batch migrations rebuild tables: with foreign keys on, that would cascade-delete
-            # child rows. Switched off outside any transaction, checked after (see env.py).
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
-        try:
-            command.upgrade(alembic_config(connection), "head")
-        finally:
+    # A connection of its own, never returned to the pool: on SQLite it runs with foreign
+    # keys off, because batch migrations rebuild tables and would otherwise cascade-delete
+    # child rows. env.py runs foreign_key_check before the single commit.
+    engine = create_database_engine(database.url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
             if path is not None:
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+                driver_connection = connection.connection.driver_connection
+                assert driver_connection is not None
+                driver_connection.execute("PRAGMA foreign_keys=OFF")
+            with connection.begin():
+                command.upgrade(alembic_config(connection), "head")
+    finally:
+        engine.dispose()
     return backup
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, UnaryExpression, and_, func, or_, select
+from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from acuchart.dates import DatePrecision, PartialDate
 from acuchart.db import sqlite
@@ -127,12 +128,12 @@ def count_visits(session: Session, patient_id: int) -> int:
     return session.scalar(select(func.count()).where(Visit.patient_id == patient_id)) or 0
 
 
-def _digit_prefix(column: ColumnElement[str], digits: str) -> ColumnElement[bool]:
+def _digit_prefix(column: QueryableAttribute[str], digits: str) -> ColumnElement[bool]:
     """``column`` starts with ``digits``, as an index range (':' sorts right after '9')."""
     return and_(column >= digits, column < digits + ":")
 
 
-def _search_condition(search: PatientSearch, dialect: str) -> ColumnElement[bool] | None:
+def _search_condition(search: PatientSearch, *, use_fts: bool) -> ColumnElement[bool] | None:
     if search.birth_date is not None:
         return Patient.date_of_birth == search.birth_date
     alternatives: list[ColumnElement[bool]] = []
@@ -147,7 +148,7 @@ def _search_condition(search: PatientSearch, dialect: str) -> ColumnElement[bool
             Patient.date_of_birth.between(dt.date(year, 1, 1), dt.date(year, 12, 31))
         )
     if search.name_words:
-        if dialect == "sqlite":
+        if use_fts:
             words = list(search.name_words)
             alternatives.append(Patient.id.in_(sqlite.patient_ids_matching_names(words)))
         else:
@@ -162,32 +163,39 @@ def _search_condition(search: PatientSearch, dialect: str) -> ColumnElement[bool
     return or_(*alternatives) if alternatives else None
 
 
-def _ordering(sort: PatientSort, descending: bool) -> list[ColumnElement[object]]:
-    primary: ColumnElement[object] = {
+def _ordering(sort: PatientSort, descending: bool) -> list[UnaryExpression[Any]]:
+    primary: QueryableAttribute[Any] = {
         PatientSort.NAME: Patient.name_sort_key,
         PatientSort.DATE_OF_BIRTH: Patient.date_of_birth,
         PatientSort.PHONE: Patient.phone_digits,
         PatientSort.CAUSE: Patient.neuropathy_cause,
         PatientSort.LAST_VISIT: Patient.last_visit_at,
-    }[sort]  # type: ignore[assignment]
+    }[sort]
     ordered = primary.desc() if descending else primary.asc()
-    tie_break = [Patient.name_sort_key.asc(), Patient.id.asc()]
+    tie_break: list[UnaryExpression[Any]] = [Patient.name_sort_key.asc(), Patient.id.asc()]
     if sort is PatientSort.LAST_VISIT:
         return [ordered.nulls_last(), *tie_break]
     return [ordered, *tie_break]
 
 
-def search_patients(session: Session, query: PatientQuery) -> PatientPage:
-    """One page of the patient list for a search-box entry, filtered and sorted in SQL."""
-    dialect = session.get_bind().dialect.name
+def search_patients(
+    session: Session, query: PatientQuery, *, use_fts: bool | None = None
+) -> PatientPage:
+    """One page of the patient list for a search-box entry, filtered and sorted in SQL.
+
+    Names are matched through SQLite's FTS5 index, or by the portable
+    word-prefix match elsewhere (``use_fts=False`` forces it, for tests).
+    """
+    if use_fts is None:
+        use_fts = session.get_bind().dialect.name == "sqlite"
     conditions: list[ColumnElement[bool]] = []
     if not query.include_archived:
         conditions.append(Patient.archived_at.is_(None))
-    search = _search_condition(interpret_search(query.text), dialect)
+    search = _search_condition(interpret_search(query.text), use_fts=use_fts)
     if search is not None:
         conditions.append(search)
     total = session.scalar(select(func.count()).select_from(Patient).where(*conditions)) or 0
-    columns: Select[tuple[object, ...]] = select(
+    columns = select(
         Patient.id,
         Patient.family_name,
         Patient.given_names,

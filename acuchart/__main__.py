@@ -1,0 +1,5 @@
+import sys
+
+from acuchart.cli import main
+
+sys.exit(main())

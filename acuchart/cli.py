@@ -1,0 +1,70 @@
+"""Command line: ``acuchart`` starts the app; ``demo``, ``screenshot`` and ``check`` help around it.
+
+Only the standard library is imported here, so the window can appear before
+the database layer (SQLAlchemy) and the PDF layer (ReportLab) are loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from acuchart import __version__
+from acuchart.locations import DATABASE_ENV, resolve_database
+
+
+def build_parser() -> argparse.ArgumentParser:
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument(
+        "--database",
+        metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,
+        help=f"database file or SQLAlchemy URL (default: ${DATABASE_ENV}, "
+        "else acuchart.db in your data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="acuchart",
+        description="AcuChart: charting for acupuncture treatment of neuropathy pain.",
+        parents=[database],
+    )
+    parser.add_argument("--version", action="version", version=f"AcuChart {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo", parents=[database], help="fill a database with sample patients and open it"
+    )
+    demo.add_argument("--no-gui", action="store_true", help="only fill the database")
+    shot = commands.add_parser(
+        "screenshot", parents=[database], help="save a picture of the main window"
+    )
+    shot.add_argument("output", metavar="OUT.png")
+    commands.add_parser(
+        "check", parents=[database], help="check the database's integrity and schema version"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    location = resolve_database(getattr(args, "database", None))
+    if args.command == "check":
+        from acuchart.maintenance import run_check
+
+        return run_check(location)
+    if args.command == "screenshot":
+        from acuchart.ui.screenshot import save_main_window_screenshot
+
+        return save_main_window_screenshot(location, args.output)
+    if args.command == "demo":
+        from acuchart.maintenance import fill_demo
+
+        status = fill_demo(location)
+        if status != 0 or args.no_gui:
+            return status
+    from acuchart.ui.app import run_gui
+
+    return run_gui(location)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

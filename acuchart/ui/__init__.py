@@ -1,0 +1,1 @@
+"""The Qt user interface. Widgets call service functions; they never build queries."""

@@ -1,0 +1,29 @@
+"""Starting the GUI: check the platform, show the window, then open the database."""
+
+from __future__ import annotations
+
+import sys
+
+from acuchart.locations import APP_NAME, config_dir
+from acuchart.ui.qt_platform import platform_problem
+
+
+def run_gui(location: str) -> int:
+    problem = platform_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 3
+    from PySide6.QtWidgets import QApplication
+
+    from acuchart.ui.main_window import MainWindow
+    from acuchart.ui.settings import UiSettings
+    from acuchart.ui.style import apply_style
+
+    app = QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    apply_style(app)
+    window = MainWindow(UiSettings.at(config_dir() / "workstation.ini"))
+    window.show()
+    window.open_database_in_background(location)
+    return app.exec()

@@ -1,0 +1,370 @@
+"""The main window: patient list on the left, the open chart on the right.
+
+It appears before the database layer is imported; the database is opened in
+the worker thread and the panels are built when it is ready.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+)
+
+from acuchart.ui import settings as keys
+from acuchart.ui.naming import named
+from acuchart.ui.settings import UiSettings
+from acuchart.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from acuchart.db.database import Database
+    from acuchart.patients import PatientRecord
+    from acuchart.ui.chart_view import PatientChartView
+    from acuchart.ui.patient_form import PatientForm
+    from acuchart.ui.patient_list_panel import PatientListPanel
+
+APP_TITLE = "AcuChart"
+
+
+def placeholder(text: str, name: str) -> QLabel:
+    label = named(QLabel(text), name)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setProperty("role", "placeholder")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: UiSettings) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_TITLE)
+        self.settings = settings
+        self.tasks = TaskRunner(self)
+        self.database: Database | None = None
+        self.list_panel: PatientListPanel | None = None
+        self.chart: PatientChartView | None = None
+        self.current: PatientRecord | None = None
+        self.open_forms: list[PatientForm] = []
+        self.error_box: QMessageBox | None = None
+        self.splitter: QSplitter | None = None
+
+        self.status_placeholder = placeholder(self.tr("Opening the chart…"), "startupMessage")
+        self.setCentralWidget(self.status_placeholder)
+        self._create_actions()
+        self._update_actions()
+        if not self.restoreGeometry(settings.get(keys.MAIN_WINDOW_GEOMETRY)):
+            self.resize(1280, 800)
+        self.restoreState(settings.get(keys.MAIN_WINDOW_STATE))
+
+    # -- actions ------------------------------------------------------------
+    def _action(
+        self,
+        text: str,
+        name: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+            action.setToolTip(f"{text.rstrip('…')} ({QKeySequence(shortcut).toString()})")
+        self.addAction(action)
+        return action
+
+    def _create_actions(self) -> None:
+        self.new_patient_action = self._action(
+            self.tr("New patient…"), "actionNewPatient", "Ctrl+N"
+        )
+        self.edit_patient_action = self._action(
+            self.tr("Edit patient…"), "actionEditPatient", "Ctrl+E"
+        )
+        self.new_visit_action = self._action(
+            self.tr("New visit…"), "actionNewVisit", "Ctrl+Shift+N"
+        )
+        self.archive_action = self._action(self.tr("Archive"), "actionArchive")
+        self.delete_action = self._action(self.tr("Delete…"), "actionDeletePatient")
+        self.find_action = self._action(self.tr("Find patient"), "actionFind", "Ctrl+F")
+        self.quit_action = self._action(
+            self.tr("Quit"), "actionQuit", QKeySequence.StandardKey.Quit
+        )
+        self.new_patient_action.triggered.connect(self.new_patient)
+        self.edit_patient_action.triggered.connect(self.edit_patient)
+        self.new_visit_action.triggered.connect(self.new_visit)
+        self.archive_action.triggered.connect(self.toggle_archived)
+        self.delete_action.triggered.connect(self.delete_patient)
+        self.find_action.triggered.connect(self.focus_search)
+        self.quit_action.triggered.connect(self.close)
+
+        toolbar = named(QToolBar(self.tr("Patient")), "patientToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.new_patient_action, self.edit_patient_action, self.new_visit_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.archive_action)
+        toolbar.addAction(self.delete_action)
+        self.addToolBar(toolbar)
+        menu = self.menuBar().addMenu(self.tr("&Patient"))
+        for action in (
+            self.new_patient_action, self.edit_patient_action, self.new_visit_action,
+            self.find_action, self.archive_action, self.delete_action,
+        ):  # fmt: skip
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+
+    def _update_actions(self) -> None:
+        ready = self.database is not None
+        record = self.current
+        active = record is not None and not record.is_archived
+        self.new_patient_action.setEnabled(ready)
+        self.find_action.setEnabled(ready)
+        self.edit_patient_action.setEnabled(active)
+        self.new_visit_action.setEnabled(active)
+        self.archive_action.setEnabled(record is not None)
+        self.archive_action.setText(
+            self.tr("Restore") if record is not None and record.is_archived else self.tr("Archive")
+        )
+        self.delete_action.setEnabled(record is not None and record.visit_count == 0)
+
+    # -- opening the database ----------------------------------------------
+    def open_database_in_background(self, location: str) -> None:
+        def job() -> Database:
+            from acuchart.db.database import open_database
+
+            return open_database(location)
+
+        self.status_placeholder.setText(self.tr(f"Opening the chart…\n{location}"))
+        self.tasks.run(job, self.attach_database, self._open_failed)
+
+    def _open_failed(self, error: BaseException) -> None:
+        from acuchart.db.errors import DatabaseOpenError
+
+        if isinstance(error, DatabaseOpenError):
+            message = str(error)
+        else:
+            message = self.tr(f"The chart could not be opened: {error}")
+        self.status_placeholder.setText(message)
+        self.show_error(self.tr("Cannot open the chart"), message)
+
+    def show_error(self, title: str, message: str) -> None:
+        """A non-blocking error box the user closes; kept in ``error_box`` for tests."""
+        box = QMessageBox(QMessageBox.Icon.Critical, title, message, parent=self)
+        box.setObjectName("errorBox")
+        box.open()
+        self.error_box = box
+
+    def attach_database(self, database: Database) -> None:
+        """Build the list and chart now that the database is open."""
+        from acuchart.services.clinic import CLINIC_NAME, get_setting
+        from acuchart.services.patients import search_patients
+        from acuchart.ui.chart_view import PatientChartView
+        from acuchart.ui.patient_list_model import PatientListModel
+        from acuchart.ui.patient_list_panel import PatientListPanel
+
+        self.database = database
+        clinic = get_setting(database, CLINIC_NAME)
+        self.setWindowTitle(f"{APP_TITLE} — {clinic}" if clinic else APP_TITLE)
+        model = PatientListModel(lambda query: search_patients(database, query))
+        self.list_panel = PatientListPanel(model)
+        self.chart = PatientChartView()
+        self.chart_stack = named(QStackedWidget(), "chartStack")
+        self.no_patient = placeholder(
+            self.tr("Find a patient on the left, or add one with New patient (Ctrl+N)."),
+            "noPatientMessage",
+        )
+        self.chart_stack.addWidget(self.no_patient)
+        self.chart_stack.addWidget(self.chart)
+        self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "mainSplitter")
+        self.splitter.addWidget(self.list_panel)
+        self.splitter.addWidget(self.chart_stack)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([640, 720])
+        self.splitter.restoreState(self.settings.get(keys.MAIN_SPLITTER))
+        self.chart.splitter.restoreState(self.settings.get(keys.CHART_SPLITTER))
+        self.setCentralWidget(self.splitter)
+        self.statusBar().showMessage(self.tr(f"Database: {database.display_name}"))
+
+        self.list_panel.currentPatientChanged.connect(self.show_patient)
+        self.list_panel.patientActivated.connect(self.open_chart)
+        self.chart.newVisitRequested.connect(self.new_visit)
+        self.chart.editRequested.connect(self.edit_patient)
+        show_archived = self.settings.get(keys.SHOW_ARCHIVED)
+        self.list_panel.show_archived.setChecked(show_archived)
+        model.set_include_archived(show_archived)
+        self.list_panel.show_archived.toggled.connect(
+            lambda checked: self.settings.set(keys.SHOW_ARCHIVED, checked)
+        )
+        self._update_actions()
+        self.list_panel.focus_search()
+
+    # -- showing a patient --------------------------------------------------
+    def show_patient(self, patient_id: int | None) -> None:
+        from acuchart.errors import RecordNotFoundError
+        from acuchart.services.patients import get_patient
+        from acuchart.services.visits import list_visits
+
+        assert self.database is not None
+        assert self.chart is not None
+        self.current = None
+        if patient_id is not None:
+            try:
+                self.current = get_patient(self.database, patient_id)
+            except RecordNotFoundError:
+                self.current = None
+        if self.current is None:
+            self.chart_stack.setCurrentWidget(self.no_patient)
+        else:
+            self.chart.show_patient(self.current, list_visits(self.database, self.current.id))
+            self.chart_stack.setCurrentWidget(self.chart)
+        self._update_actions()
+
+    def open_chart(self, patient_id: int) -> None:
+        """Enter on a patient: show the chart and move the keyboard into it."""
+        if self.current is None or self.current.id != patient_id:
+            self.show_patient(patient_id)
+        if self.chart is not None and self.current is not None:
+            self.chart.visits_table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_search(self) -> None:
+        if self.list_panel is not None:
+            self.list_panel.focus_search()
+
+    def reload_patient(self, patient_id: int) -> None:
+        """Refresh the list and show ``patient_id``, clearing a search that would hide them."""
+        assert self.list_panel is not None
+        self.list_panel.refresh(keep_patient=patient_id)
+        if self.list_panel.current_patient_id() != patient_id:
+            self.list_panel.search.clear()
+            self.list_panel.select_patient(patient_id)
+        self.show_patient(patient_id)
+
+    # -- patient actions ----------------------------------------------------
+    def new_patient(self) -> None:
+        from acuchart.services.patients import create_patient
+
+        database = self.database
+        if database is None:
+            return
+        self._open_form(lambda draft: create_patient(database, draft), None)
+
+    def edit_patient(self) -> None:
+        from acuchart.services.patients import update_patient
+
+        database, record = self.database, self.current
+        if database is None or record is None or record.is_archived:
+            return
+        self._open_form(lambda draft: update_patient(database, record.id, draft), record)
+
+    def _open_form(self, save: object, record: PatientRecord | None) -> None:
+        from acuchart.ui.patient_form import PatientForm
+
+        form = PatientForm(save, record, parent=self)  # type: ignore[arg-type]
+        form.restoreGeometry(self.settings.get(keys.PATIENT_FORM_GEOMETRY))
+        self.open_forms.append(form)
+
+        def finished() -> None:
+            self.settings.set(keys.PATIENT_FORM_GEOMETRY, form.saveGeometry())
+            self.open_forms.remove(form)
+            if form.saved_record is not None:
+                self.reload_patient(form.saved_record.id)
+                self.statusBar().showMessage(
+                    self.tr(f"Saved {form.saved_record.display_name}."), 5000
+                )
+            form.deleteLater()
+
+        form.finished.connect(finished)
+        form.open()
+
+    def new_visit(self) -> None:
+        from acuchart.services.visits import create_visit
+        from acuchart.ui.visit_dialog import NewVisitDialog
+
+        database, record = self.database, self.current
+        if database is None or record is None or record.is_archived:
+            return
+        dialog = NewVisitDialog(
+            record,
+            lambda draft: create_visit(database, record.id, draft),
+            self.settings.get(keys.PRACTITIONER_NAME),
+            parent=self,
+        )
+
+        def finished() -> None:
+            if dialog.created is not None:
+                self.settings.set(keys.PRACTITIONER_NAME, dialog.created.practitioner_name)
+                self.reload_patient(record.id)
+                self.statusBar().showMessage(self.tr("Visit started."), 5000)
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def toggle_archived(self) -> None:
+        from acuchart.services.patients import set_archived
+
+        record = self.current
+        if self.database is None or record is None or self.list_panel is None:
+            return
+        updated = set_archived(self.database, record.id, not record.is_archived)
+        verb = "Archived" if updated.is_archived else "Restored"
+        self.list_panel.refresh(keep_patient=updated.id)
+        self.show_patient(self.list_panel.current_patient_id())
+        self.statusBar().showMessage(self.tr(f"{verb} {updated.display_name}."), 5000)
+
+    def delete_patient(self) -> None:
+        from acuchart.errors import ChartError
+        from acuchart.services.patients import delete_patient
+
+        record = self.current
+        if self.database is None or record is None or self.list_panel is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete patient"),
+            self.tr(
+                f"Delete {record.display_name} (born {record.date_of_birth}) for good?\n\n"
+                "Only a patient entered by mistake, with no visits, can be deleted."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            delete_patient(self.database, record.id)
+        except ChartError as error:
+            self.show_error(self.tr("Not deleted"), str(error))
+            return
+        self.list_panel.refresh()
+        self.show_patient(self.list_panel.current_patient_id())
+        self.statusBar().showMessage(self.tr(f"Deleted {record.display_name}."), 5000)
+
+    # -- closing ------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for form in list(self.open_forms):
+            if not form.confirm_close():
+                event.ignore()
+                return
+            form.done(0)
+        self.settings.set(keys.MAIN_WINDOW_GEOMETRY, self.saveGeometry())
+        self.settings.set(keys.MAIN_WINDOW_STATE, self.saveState())
+        if self.splitter is not None:
+            self.settings.set(keys.MAIN_SPLITTER, self.splitter.saveState())
+        if self.chart is not None:
+            self.settings.set(keys.CHART_SPLITTER, self.chart.splitter.saveState())
+        self.settings.sync()
+        self.tasks.shutdown()
+        if self.database is not None:
+            self.database.close()
+        event.accept()
