@@ -2,56 +2,67 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
+from sqlalchemy.exc import DBAPIError
+
+from acuchart.db import sqlite
+from acuchart.db.database import Database, open_database
 from acuchart.db.errors import DatabaseOpenError
+from acuchart.db.migrate import current_revision, head_revision
 
 
 def run_check(location: str) -> int:
     """Print the integrity and schema state; 0 only when both are fine."""
-    from acuchart.db import sqlite
-    from acuchart.db.database import open_database
-    from acuchart.db.migrate import current_revision, head_revision
-
     try:
-        database = open_database(location, upgrade=False, quick_check=False)
+        database = open_database(location, quick_check=False, read_only=True)
     except DatabaseOpenError as error:
         print(error, file=sys.stderr)
         return 2
     try:
-        ok = True
-        path = database.path
-        if path is not None and path.exists():
-            with sqlite.read_only_connection(path) as connection:
-                problems = sqlite.integrity_problems(connection)
-            if problems:
-                ok = False
-                print(f"Integrity: {len(problems)} problem(s) in {path}", file=sys.stderr)
-                for problem in problems[:20]:
-                    print(f"  {problem}", file=sys.stderr)
-            else:
-                print(f"Integrity: ok ({path})")
-        else:
-            print(f"Integrity: checked by the server ({database.display_name})")
-        revision, head = current_revision(database), head_revision()
-        if revision == head:
-            print(f"Schema version: {revision} (current)")
-        else:
-            ok = False
-            found = revision or "none (not set up yet)"
-            print(
-                f"Schema version: {found}; this AcuChart expects {head}. "
-                "Start AcuChart once to upgrade it.",
-                file=sys.stderr,
-            )
-        return 0 if ok else 1
+        integrity_ok = _report_integrity(database)
+        schema_ok = _report_schema(database)
+    except (sqlite3.DatabaseError, DBAPIError) as error:
+        reason = getattr(error, "orig", None) or error
+        print(f"The database “{database.display_name}” is damaged: {reason}", file=sys.stderr)
+        return 1
     finally:
         database.close()
+    return 0 if integrity_ok and schema_ok else 1
+
+
+def _report_integrity(database: Database) -> bool:
+    path = database.path
+    if path is None or not path.exists():
+        print(f"Integrity: checked by the server ({database.display_name})")
+        return True
+    with sqlite.read_only_connection(path) as connection:
+        problems = sqlite.integrity_problems(connection)
+    if not problems:
+        print(f"Integrity: ok ({path})")
+        return True
+    print(f"Integrity: {len(problems)} problem(s) in {path}", file=sys.stderr)
+    for problem in problems[:20]:
+        print(f"  {problem}", file=sys.stderr)
+    return False
+
+
+def _report_schema(database: Database) -> bool:
+    revision, head = current_revision(database), head_revision()
+    if revision == head:
+        print(f"Schema version: {revision} (current)")
+        return True
+    found = revision or "none (not set up yet)"
+    print(
+        f"Schema version: {found}; this AcuChart expects {head}. Start AcuChart once to upgrade it.",
+        file=sys.stderr,
+    )
+    return False
 
 
 def fill_demo(location: str) -> int:
     """Fill the database with the demo clinic's sample patients (once)."""
-    from acuchart.db.database import open_database
     from acuchart.services.demo import fill_demo_clinic
 
     try:

@@ -69,20 +69,27 @@ class Database:
         self.engine.dispose()
 
 
-def create_database_engine(url: URL, **options: Any) -> Engine:
-    """An engine with our connection settings; SQLite gets its pragmas here."""
+def create_database_engine(url: URL, *, read_only: bool = False, **options: Any) -> Engine:
+    """An engine with our connection settings; SQLite gets its pragmas here.
+
+    ``read_only`` opens an SQLite file so that nothing, not even the journal
+    mode in its header, is changed (for ``acuchart check``).
+    """
+    path = sqlite_path(url)
     if url.get_backend_name() == "sqlite":
         engine = create_engine(
-            url,
+            sqlite.read_only_url(path) if read_only and path else url,
             connect_args={"check_same_thread": False, "timeout": sqlite.BUSY_TIMEOUT_MS / 1000},
             **options,
         )
-        sqlite.install_connection_hooks(engine)
+        sqlite.install_connection_hooks(engine, read_only=read_only)
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
 
 
-def open_database(location: str, *, upgrade: bool = True, quick_check: bool = True) -> Database:
+def open_database(
+    location: str, *, upgrade: bool = True, quick_check: bool = True, read_only: bool = False
+) -> Database:
     """Open (creating if needed) the database at a path or URL, migrated to the newest schema.
 
     Raises ``DatabaseOpenError`` with a message naming the database when it is
@@ -94,9 +101,11 @@ def open_database(location: str, *, upgrade: bool = True, quick_check: bool = Tr
         raise DatabaseOpenError(location, f"is not a valid database location ({error}).") from error
     path = sqlite_path(url)
     if path is not None:
-        sqlite.preflight(path, quick_check=quick_check)
+        exists = sqlite.preflight(path, quick_check=quick_check)
+        if read_only and not exists:
+            raise DatabaseOpenError(path, "does not exist.")
     try:
-        engine = create_database_engine(url)
+        engine = create_database_engine(url, read_only=read_only)
     except (NoSuchModuleError, ImportError) as error:
         raise DatabaseOpenError(
             location, f"needs a database driver that is missing ({error})."
@@ -110,7 +119,7 @@ def open_database(location: str, *, upgrade: bool = True, quick_check: bool = Tr
         ),
     )
     try:
-        if upgrade:
+        if upgrade and not read_only:
             from acuchart.db.migrate import upgrade_to_head
 
             upgrade_to_head(database)

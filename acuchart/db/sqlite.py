@@ -16,7 +16,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Select, column, event, literal_column, select, table
+from sqlalchemy import (
+    URL,
+    Engine,
+    Select,
+    column,
+    event,
+    literal_column,
+    make_url,
+    select,
+    table,
+)
 
 from acuchart.db.errors import DatabaseOpenError
 
@@ -94,6 +104,11 @@ def install_connection_hooks(engine: Engine, *, read_only: bool = False) -> None
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "")
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def read_only_url(path: Path) -> URL:
+    """An SQLAlchemy URL that opens ``path`` through SQLite's read-only URI mode."""
+    return make_url("sqlite:///file:" + urllib.parse.quote(str(path)) + "?mode=ro&uri=true")
 
 
 @contextlib.contextmanager

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from acuchart.locations import APP_NAME, config_dir
 from acuchart.ui.qt_platform import platform_problem
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QWidget
 
 
 def run_gui(location: str) -> int:
@@ -26,4 +31,14 @@ def run_gui(location: str) -> int:
     window = MainWindow(UiSettings.at(config_dir() / "workstation.ini"))
     window.show()
     window.open_database_in_background(location)
-    return app.exec()
+    status = app.exec()
+    dispose_while_app_lives(app, window)
+    return status
+
+
+def dispose_while_app_lives(app: QCoreApplication, window: QWidget) -> None:
+    """Delete the window before the application object: the other order crashes at exit."""
+    from PySide6.QtCore import QEvent
+
+    window.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

@@ -69,7 +69,7 @@ class PatientChartView(QWidget):
         self.badge_area = named(QWidget(), "badgeArea")
         self.badges = FlowLayout(self.badge_area)
 
-        self.visits_model = VisitListModel()
+        self.visits_model = VisitListModel(self)
         self.visits_table = named(QTableView(), "visitTable")
         self.visits_table.setModel(self.visits_model)
         self.visits_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
         self.database = database
         clinic = get_setting(database, CLINIC_NAME)
         self.setWindowTitle(f"{APP_TITLE} — {clinic}" if clinic else APP_TITLE)
-        model = PatientListModel(lambda query: search_patients(database, query))
+        model = PatientListModel(lambda query: search_patients(database, query), self)
         self.list_panel = PatientListPanel(model)
         self.chart = PatientChartView()
         self.chart_stack = named(QStackedWidget(), "chartStack")
@@ -275,7 +275,8 @@ class MainWindow(QMainWindow):
 
         def finished() -> None:
             self.settings.set(keys.PATIENT_FORM_GEOMETRY, form.saveGeometry())
-            self.open_forms.remove(form)
+            if form in self.open_forms:
+                self.open_forms.remove(form)
             if form.saved_record is not None:
                 self.reload_patient(form.saved_record.id)
                 self.statusBar().showMessage(
@@ -356,7 +357,8 @@ class MainWindow(QMainWindow):
             if not form.confirm_close():
                 event.ignore()
                 return
-            form.done(0)
+            if form.isVisible():  # saving from the prompt has already closed it
+                form.done(0)
         self.settings.set(keys.MAIN_WINDOW_GEOMETRY, self.saveGeometry())
         self.settings.set(keys.MAIN_WINDOW_STATE, self.saveState())
         if self.splitter is not None:

@@ -305,8 +305,8 @@ class PatientForm(QDialog):
             raise ValidationError(errors)
         return PatientDraft(
             **values,
-            sex=self.sex.currentData(),
-            neuropathy_cause=self.cause.currentData(),
+            sex=Sex(self.sex.currentData()),
+            neuropathy_cause=self._selected_cause(),
             limbs_affected=frozenset(
                 limb for limb, box in self.limb_boxes.items() if box.isChecked()
             ),
@@ -375,7 +375,12 @@ class PatientForm(QDialog):
             self._initial = self._snapshot()
             super().reject()
 
+    def _selected_cause(self) -> NeuropathyCause | None:
+        # Qt hands string enums back as plain strings.
+        value = self.cause.currentData()
+        return NeuropathyCause(value) if value else None
+
     def _update_cause_fields(self) -> None:
-        cause = self.cause.currentData()
+        cause = self._selected_cause()
         self.editors["chemotherapy_agent"].setEnabled(cause is NeuropathyCause.CHEMOTHERAPY)
         self.editors["cause_details"].setEnabled(cause is not None)

@@ -11,11 +11,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 
 from acuchart.dates import age_on
-from acuchart.patient_search import PatientQuery, PatientSort
+from acuchart.patient_search import PAGE_SIZE, PatientQuery, PatientSort
 
 if TYPE_CHECKING:
     from acuchart.db.repositories import PatientListRow, PatientPage
@@ -38,10 +45,16 @@ class PatientListModel(QAbstractTableModel):
 
     totalChanged = Signal(int)
 
-    def __init__(self, fetch_page: Callable[[PatientQuery], PatientPage]) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        fetch_page: Callable[[PatientQuery], PatientPage],
+        parent: QObject | None = None,
+        *,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        super().__init__(parent)
         self._fetch_page = fetch_page
-        self._query = PatientQuery()
+        self._query = PatientQuery(limit=page_size)
         self._rows: list[PatientListRow] = []
         self._total = 0
         self._today = dt.date.today()

@@ -16,6 +16,7 @@ def save_main_window_screenshot(location: str, output: str) -> int:
 
     from acuchart.db.database import open_database
     from acuchart.db.errors import DatabaseOpenError
+    from acuchart.ui.app import dispose_while_app_lives
     from acuchart.ui.main_window import MainWindow
     from acuchart.ui.settings import UiSettings
     from acuchart.ui.style import apply_style
@@ -38,6 +39,8 @@ def save_main_window_screenshot(location: str, output: str) -> int:
         app.processEvents()
         picture = window.grab()
         window.close()
+        dispose_while_app_lives(app, window)
+        del window
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     if not picture.save(output):
         print(f"Could not write the picture to {output}", file=sys.stderr)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from acuchart.visits import VisitStatus, VisitSummary
 
@@ -13,8 +13,8 @@ HEADERS = ("Date", "Time", "Practitioner", "Status")
 
 
 class VisitListModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._visits: list[VisitSummary] = []
 
     def set_visits(self, visits: list[VisitSummary]) -> None:

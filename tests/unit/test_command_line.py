@@ -1,0 +1,152 @@
+"""The `acuchart` command as a user runs it: real processes, real files, exit codes."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from acuchart.db.database import open_database
+from acuchart.services.demo import DEMO_CLINIC_NAME
+from acuchart.ui.qt_platform import platform_problem
+
+
+def acuchart(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "acuchart", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_demo_fills_once_and_check_passes(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    first = acuchart("demo", "--no-gui", "--database", str(path))
+    assert first.returncode == 0, first.stderr
+    assert "60 patients" in first.stdout
+    again = acuchart("demo", "--no-gui", "--database", str(path))
+    assert "nothing added" in again.stdout
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("SELECT count(*) FROM patients").fetchone() == (60,)
+        assert raw.execute("SELECT count(*) FROM visits").fetchone()[0] > 100
+        assert raw.execute(
+            "SELECT value FROM clinic_settings WHERE key='clinic_name'"
+        ).fetchone() == (DEMO_CLINIC_NAME,)
+    checked = acuchart("check", "--database", str(path))
+    assert checked.returncode == 0, checked.stderr
+    assert "Integrity: ok" in checked.stdout
+    assert "Schema version: 0002 (current)" in checked.stdout
+
+
+def test_the_environment_variable_chooses_the_database(tmp_path: Path) -> None:
+    path = tmp_path / "from-env.db"
+    result = acuchart("demo", "--no-gui", env={"ACUCHART_DATABASE_URL": f"sqlite:///{path}"})
+    assert result.returncode == 0, result.stderr
+    assert path.exists()
+
+
+def test_check_reports_a_damaged_file_and_fails(tmp_path: Path) -> None:
+    path = tmp_path / "chart.db"
+    database = open_database(str(path))
+    database.close()
+    with sqlite3.connect(path) as raw:
+        raw.execute("PRAGMA journal_mode=DELETE")
+    data = bytearray(path.read_bytes())
+    data[4096 * 2 : 4096 * 2 + 200] = b"\xff" * 200
+    path.write_bytes(bytes(data))
+    before = path.read_bytes()
+    result = acuchart("check", "--database", str(path))
+    assert result.returncode != 0
+    assert str(path) in result.stderr
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["folder", "empty", "text"])
+def test_bad_database_paths_exit_non_zero_with_the_file_named(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "bad.db"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "empty":
+        path.touch()
+    else:
+        path.write_text("not a database")
+    for command in (["check"], ["demo", "--no-gui"]):
+        result = acuchart(*command, "--database", str(path))
+        assert result.returncode == 2
+        assert str(path) in result.stderr
+        assert "Traceback" not in result.stderr
+    if kind == "text":
+        assert path.read_text() == "not a database"
+
+
+def test_check_on_a_database_not_yet_set_up_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("PRAGMA user_version = 1")  # a valid SQLite file with no tables yet
+    result = acuchart("check", "--database", str(path))
+    assert result.returncode == 1
+    assert "Start AcuChart once to upgrade it" in result.stderr
+
+
+def test_screenshot_renders_the_main_window_with_a_chart(tmp_path: Path) -> None:
+    database = tmp_path / "demo.db"
+    assert acuchart("demo", "--no-gui", "--database", str(database)).returncode == 0
+    picture = tmp_path / "shot.png"
+    result = acuchart(
+        "screenshot",
+        str(picture),
+        "--database",
+        str(database),
+        env={"QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 0, result.stderr
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(picture))
+    assert (image.width(), image.height()) == (1360, 820)
+
+
+def test_window_modules_import_without_the_database_or_pdf_layers() -> None:
+    """The window appears before SQLAlchemy (slow to import) and ReportLab are loaded."""
+    probe = (
+        "import sys; import acuchart.cli, acuchart.ui.app, acuchart.ui.main_window; "
+        "heavy = [m for m in ('sqlalchemy', 'reportlab', 'alembic') if m in sys.modules]; "
+        "print(heavy)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_no_display_gives_a_plain_message_instead_of_a_qt_abort() -> None:
+    message = platform_problem({})
+    assert message is not None
+    assert "xvfb-run" in message
+
+
+def test_missing_desktop_libraries_are_named_with_the_install_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ctypes
+
+    real_cdll = ctypes.CDLL
+
+    def cdll(name: str, *args: object, **kwargs: object) -> object:
+        if name in ("libxcb-cursor.so.0", "libxcb-icccm.so.4"):
+            raise OSError(f"{name}: cannot open shared object file")
+        return real_cdll(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ctypes, "CDLL", cdll)
+    message = platform_problem({"DISPLAY": ":0"})
+    assert message is not None
+    install_line = next(line for line in message.splitlines() if "apt-get install" in line)
+    assert install_line.strip().startswith("sudo apt-get install libxcb-cursor0 libxcb-icccm4")
+    assert platform_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
