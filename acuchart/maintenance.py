@@ -55,7 +55,8 @@ def _report_schema(database: Database) -> bool:
         return True
     found = revision or "none (not set up yet)"
     print(
-        f"Schema version: {found}; this AcuChart expects {head}. Start AcuChart once to upgrade it.",
+        f"Schema version: {found}; this AcuChart expects {head}. "
+        "Start AcuChart once to upgrade it.",
         file=sys.stderr,
     )
     return False

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,10 +23,11 @@ from PySide6.QtWidgets import (
 from acuchart.dates import age_on, describe_date, describe_partial
 from acuchart.patients import Limb, PatientRecord
 from acuchart.ui.badges import caution_badge, neutral_badge, precaution_badge
-from acuchart.ui.flow_layout import FlowLayout
 from acuchart.ui.naming import named
 from acuchart.ui.visit_list_model import VisitListModel
 from acuchart.visits import VisitSummary
+
+BADGES_PER_ROW = 3
 
 
 def describe_limbs(limbs: frozenset[Limb]) -> str:
@@ -67,7 +69,11 @@ class PatientChartView(QWidget):
         self.cause_line.setWordWrap(True)
         self.edit_button = named(QPushButton(self.tr("Edit patient…")), "editPatient")
         self.badge_area = named(QWidget(), "badgeArea")
-        self.badges = FlowLayout(self.badge_area)
+        # A plain grid: a Python-subclassed QLayout crashes when Qt tears widgets down.
+        self.badges = QGridLayout(self.badge_area)
+        self.badges.setContentsMargins(0, 0, 0, 0)
+        self.badges.setHorizontalSpacing(6)
+        self.badges.setVerticalSpacing(4)
 
         self.visits_model = VisitListModel(self)
         self.visits_table = named(QTableView(), "visitTable")
@@ -192,23 +198,27 @@ class PatientChartView(QWidget):
             if widget := item.widget():
                 widget.hide()
                 widget.deleteLater()
+        badges: list[QLabel] = []
         if record.is_archived:
-            self.badges.addWidget(
+            badges.append(
                 neutral_badge(
                     "Archived", "Hidden from the patient list; read-only.", "badge_archived"
                 )
             )
-        for flag in sorted(record.precautions, key=lambda flag: flag.label):
-            self.badges.addWidget(precaution_badge(flag))
+        badges += [precaution_badge(flag) for flag in sorted(record.precautions, key=str)]
         if record.consent_date is None:
-            self.badges.addWidget(
+            badges.append(
                 caution_badge(
                     "No consent on file",
                     "Record the informed-consent date before the first treatment.",
                     "badge_no_consent",
                 )
             )
-        self.badge_area.setVisible(self.badges.count() > 0)
+        for position, badge in enumerate(badges):
+            row, column = divmod(position, BADGES_PER_ROW)
+            self.badges.addWidget(badge, row, column)
+        self.badges.setColumnStretch(BADGES_PER_ROW, 1)
+        self.badge_area.setVisible(bool(badges))
 
     def _show_details(self, record: PatientRecord) -> None:
         while self.details.rowCount():

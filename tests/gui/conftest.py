@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from acuchart.db.database import Database
+from acuchart.ui.app import dispose_while_app_lives
 from acuchart.ui.main_window import MainWindow
 from acuchart.ui.patient_form import PatientForm
 from acuchart.ui.settings import UiSettings
@@ -23,21 +24,38 @@ def ui_settings(tmp_path: Path) -> UiSettings:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, database: Database, ui_settings: UiSettings) -> Iterator[MainWindow]:
+def new_window(qtbot: QtBot) -> Iterator[Callable[[UiSettings], MainWindow]]:
+    """Makes shown main windows, and deletes them while the application still exists
+    (a main window outliving QApplication crashes the interpreter at exit)."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_style(app)
-    main = MainWindow(ui_settings)
-    main.show()
-    main.attach_database(database)
-    qtbot.waitExposed(main)
-    yield main
+    made: list[MainWindow] = []
+
+    def make(settings: UiSettings) -> MainWindow:
+        main = MainWindow(settings)
+        main.show()
+        qtbot.waitExposed(main)
+        made.append(main)
+        return main
+
+    yield make
     # Closed here, not by qtbot (which closes before fixtures end): a failed test must not
     # hang on the unsaved-changes prompt.
-    for form in list(main.open_forms):
-        form.done(0)
-    main.close()
-    main.deleteLater()
+    for main in made:
+        for form in list(main.open_forms):
+            form.done(0)
+        main.close()
+        dispose_while_app_lives(app, main)
+
+
+@pytest.fixture
+def window(
+    database: Database, ui_settings: UiSettings, new_window: Callable[[UiSettings], MainWindow]
+) -> MainWindow:
+    main = new_window(ui_settings)
+    main.attach_database(database)
+    return main
 
 
 class MessageBoxAnswerer:
