@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.list_panel)
         self.splitter.addWidget(self.chart_stack)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([640, 720])
+        self.splitter.setSizes([560, 720])
         self.splitter.restoreState(self.settings.get(keys.MAIN_SPLITTER))
         self.chart.splitter.restoreState(self.settings.get(keys.CHART_SPLITTER))
         self.setCentralWidget(self.splitter)

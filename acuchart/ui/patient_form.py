@@ -79,7 +79,7 @@ class PatientForm(QDialog):
         self._build()
         self._load(record.to_draft() if record else PatientDraft())
         self._initial = self._snapshot()
-        self.resize(1120, 740)
+        self.resize(1140, 600)
 
     # -- building -----------------------------------------------------------
     def _field(
@@ -191,7 +191,7 @@ class PatientForm(QDialog):
         self._field(form, "conditions", self.tr("Conditions"), _plain_text(4))
         self._field(form, "medications", self.tr("Medications"), _plain_text(4))
         self._field(form, "allergies", self.tr("Allergies"), _plain_text(2))
-        self._field(form, "notes", self.tr("Notes"), _plain_text(5))
+        self._field(form, "notes", self.tr("Notes"), _plain_text(9))
 
         columns = QHBoxLayout()
         left = QVBoxLayout()

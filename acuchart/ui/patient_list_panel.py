@@ -54,7 +54,7 @@ class PatientListPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
-        for column, width in ((1, 122), (2, 122), (3, 104), (4, 92)):
+        for column, width in ((1, 118), (2, 118), (3, 100), (4, 88)):
             self.table.setColumnWidth(column, width)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.count_label = named(QLabel(), "patientCount")

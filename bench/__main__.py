@@ -1,0 +1,5 @@
+import sys
+
+from bench.patient_search import main
+
+sys.exit(main())
