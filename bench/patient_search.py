@@ -62,14 +62,16 @@ def raw_fetch(connection: sqlite3.Connection, text: str) -> list[tuple[object, .
         where, args = "date_of_birth = ?", [text]
     elif digits and digits == text.replace(" ", ""):
         reverse = digits[::-1]
-        where = (
-            "(phone_digits >= ? AND phone_digits < ?) OR "
-            "(phone_digits_reversed >= ? AND phone_digits_reversed < ?)"
-        )
+        ranges = [
+            "SELECT id FROM patients WHERE phone_digits >= ? AND phone_digits < ?",
+            "SELECT id FROM patients"
+            " WHERE phone_digits_reversed >= ? AND phone_digits_reversed < ?",
+        ]
         args = [digits, digits + ":", reverse, reverse + ":"]
         if len(digits) == 4:
-            where += " OR date_of_birth BETWEEN ? AND ?"
+            ranges.append("SELECT id FROM patients WHERE date_of_birth BETWEEN ? AND ?")
             args += [f"{digits}-01-01", f"{digits}-12-31"]
+        where = f"id IN ({' UNION ALL '.join(ranges)})"
     else:
         where = f"id IN (SELECT rowid FROM {sqlite_support.PATIENT_FTS_TABLE} WHERE "
         where += f"{sqlite_support.PATIENT_FTS_TABLE} MATCH ?)"

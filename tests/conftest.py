@@ -53,3 +53,11 @@ def make_draft(**changes: object) -> PatientDraft:
     }
     values.update(changes)
     return PatientDraft(**values)  # type: ignore[arg-type]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/gui is marked `gui`: `pytest -m "not gui"` runs the core alone."""
+    gui_folder = Path(__file__).parent / "gui"
+    for item in items:
+        if gui_folder in item.path.parents:
+            item.add_marker(pytest.mark.gui)

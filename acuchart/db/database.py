@@ -123,6 +123,8 @@ def open_database(
             from acuchart.db.migrate import upgrade_to_head
 
             upgrade_to_head(database)
+            if path is not None:
+                sqlite.refresh_planner_statistics(engine)
         else:
             with engine.connect():
                 pass

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, UnaryExpression, and_, func, or_, select
+from sqlalchemy import ColumnElement, UnaryExpression, and_, func, select, union_all
 from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from acuchart.dates import DatePrecision, PartialDate
@@ -136,31 +136,30 @@ def _digit_prefix(column: QueryableAttribute[str], digits: str) -> ColumnElement
 def _search_condition(search: PatientSearch, *, use_fts: bool) -> ColumnElement[bool] | None:
     if search.birth_date is not None:
         return Patient.date_of_birth == search.birth_date
-    alternatives: list[ColumnElement[bool]] = []
-    if search.phone_digits and len(search.phone_digits) >= 3:
-        alternatives.append(_digit_prefix(Patient.phone_digits, search.phone_digits))
-        alternatives.append(
+    if search.name_words:
+        if use_fts:
+            return Patient.id.in_(sqlite.patient_ids_matching_names(list(search.name_words)))
+        return and_(
+            *(
+                Patient.name_search_text.contains(" " + word, autoescape=True)
+                for word in search.name_words
+            )
+        )
+    # Digits may be the start or end of a phone number, or a birth year. Each is an index
+    # range; as one OR the planner would rather walk the name order looking for matches
+    # (70 ms with none at 50,000 patients), so the matching ids are gathered first.
+    matches: list[ColumnElement[bool]] = []
+    if len(search.phone_digits) >= 3:
+        matches.append(_digit_prefix(Patient.phone_digits, search.phone_digits))
+        matches.append(
             _digit_prefix(Patient.phone_digits_reversed, reversed_digits(search.phone_digits))
         )
     if search.birth_year is not None:
         year = search.birth_year
-        alternatives.append(
-            Patient.date_of_birth.between(dt.date(year, 1, 1), dt.date(year, 12, 31))
-        )
-    if search.name_words:
-        if use_fts:
-            words = list(search.name_words)
-            alternatives.append(Patient.id.in_(sqlite.patient_ids_matching_names(words)))
-        else:
-            alternatives.append(
-                and_(
-                    *(
-                        Patient.name_search_text.contains(" " + word, autoescape=True)
-                        for word in search.name_words
-                    )
-                )
-            )
-    return or_(*alternatives) if alternatives else None
+        matches.append(Patient.date_of_birth.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+    if not matches:
+        return None
+    return Patient.id.in_(union_all(*(select(Patient.id).where(match) for match in matches)))
 
 
 def _ordering(sort: PatientSort, descending: bool) -> list[UnaryExpression[Any]]:

@@ -190,6 +190,20 @@ def _check_readable_and_writable(path: Path) -> None:
         )
 
 
+def refresh_planner_statistics(engine: Engine) -> None:
+    """Give SQLite's query planner row statistics (sqlite_stat1).
+
+    Without them the planner assumes ``archived_at IS NULL`` is selective and
+    walks every active patient for a birth-date or phone search (60 ms instead
+    of 0.01 ms at 50,000 patients). A sampled ANALYZE takes a few milliseconds.
+    """
+    with engine.connect() as connection:
+        driver_connection = connection.connection.driver_connection
+        assert driver_connection is not None
+        driver_connection.execute("PRAGMA analysis_limit=1000")
+        driver_connection.execute("ANALYZE")
+
+
 def integrity_problems(connection: sqlite3.Connection) -> list[str]:
     """Full integrity and foreign-key check; an empty list means the file is sound."""
     problems = [row[0] for row in connection.execute("PRAGMA integrity_check") if row[0] != "ok"]
