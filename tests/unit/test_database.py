@@ -228,3 +228,34 @@ def test_the_default_database_is_created_on_first_open(tmp_path: Path) -> None:
     assert not path.exists()
     open_database(resolve_database(None)).close()
     assert path.exists()
+
+
+def test_opening_gives_the_query_planner_statistics(database: Database, db_path: Path) -> None:
+    """Without sqlite_stat1 a birth-date search walks every patient (see bench/README.md)."""
+    import datetime as dt
+
+    from acuchart.db.models import Patient
+    from acuchart.db.repositories import apply_draft
+
+    with database.unit_of_work() as session:
+        for number in range(2_000):
+            patient = Patient()
+            born = dt.date(1930, 1, 1) + dt.timedelta(days=number * 11)
+            apply_draft(patient, make_draft(family_name=f"P{number}", date_of_birth=born))
+            session.add(patient)
+    database.close()
+    reopened = open_database(str(db_path))
+    try:
+        with reopened.engine.connect() as connection:
+            tables = connection.exec_driver_sql("SELECT DISTINCT tbl FROM sqlite_stat1").scalars()
+            assert "patients" in set(tables)
+            plan = " ".join(
+                row[3]
+                for row in connection.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN SELECT id FROM patients WHERE archived_at IS NULL "
+                    "AND date_of_birth = '1956-04-02' ORDER BY name_sort_key LIMIT 200"
+                )
+            )
+        assert "ix_patients_date_of_birth" in plan
+    finally:
+        reopened.close()
