@@ -14,7 +14,8 @@ import unicodedata
 _SPECIAL_LETTERS = str.maketrans(
     {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i"}
 )
-_WORD = re.compile(r"\w+")
+# Letters and digits, as SQLite's unicode61 tokenizer splits words (so "_" separates too).
+_WORD = re.compile(r"[^\W_]+")
 
 
 def fold(text: str) -> str:

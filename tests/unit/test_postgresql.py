@@ -1,0 +1,84 @@
+"""The same services on PostgreSQL, for a clinic with several workstations.
+
+Runs when ACUCHART_TEST_POSTGRESQL_URL names an empty, disposable database
+(e.g. postgresql+psycopg://postgres@127.0.0.1:55432/acuchart_test) and the
+`postgresql` extra is installed; skipped otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from acuchart.db.database import Database, open_database
+from acuchart.db.migrate import check_models_match_migrations, current_revision, head_revision
+from acuchart.errors import PatientHasVisitsError
+from acuchart.patient_search import PatientQuery, PatientSort
+from acuchart.patients import Precaution
+from acuchart.services import patients, visits
+from acuchart.visits import VisitDraft
+from tests.conftest import make_draft
+
+POSTGRESQL_URL = os.environ.get("ACUCHART_TEST_POSTGRESQL_URL", "")
+pytestmark = pytest.mark.skipif(
+    not POSTGRESQL_URL, reason="set ACUCHART_TEST_POSTGRESQL_URL to test on PostgreSQL"
+)
+
+
+@pytest.fixture
+def clinic_database() -> Iterator[Database]:
+    engine = create_engine(POSTGRESQL_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    database = open_database(POSTGRESQL_URL)
+    yield database
+    database.close()
+
+
+def names(database: Database, search: str = "", **options: object) -> list[str]:
+    page = patients.search_patients(database, PatientQuery(text=search, **options))  # type: ignore[arg-type]
+    return [row.family_name for row in page.rows]
+
+
+def test_schema_is_created_and_matches_the_models(clinic_database: Database) -> None:
+    assert current_revision(clinic_database) == head_revision()
+    check_models_match_migrations(clinic_database)
+
+
+def test_records_search_and_sort_on_postgresql(clinic_database: Database) -> None:
+    now = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
+    muller = patients.create_patient(
+        clinic_database,
+        make_draft(
+            family_name="Müller",
+            given_names="Zoë",
+            phone="555-201-7788",
+            precautions=frozenset({Precaution.BLEEDING_RISK}),
+        ),
+    )
+    patients.create_patient(
+        clinic_database,
+        make_draft(family_name="O'Brien_100%", phone="", date_of_birth=dt.date(1961, 7, 8)),
+    )
+    patients.create_patient(clinic_database, make_draft(family_name="渡辺", phone="0412 555 678"))
+    assert names(clinic_database, "mul") == ["Müller"]
+    assert names(clinic_database, "zoe muller") == ["Müller"]
+    assert names(clinic_database, "100%") == ["O'Brien_100%"]
+    assert names(clinic_database, "渡") == ["渡辺"]
+    assert names(clinic_database, "7788") == ["Müller"]
+    assert names(clinic_database, "1961-07-08") == ["O'Brien_100%"]
+    assert names(clinic_database, "1961") == ["O'Brien_100%"]
+    assert names(clinic_database, sort=PatientSort.NAME) == ["Müller", "O'Brien_100%", "渡辺"]
+
+    visits.create_visit(clinic_database, muller.id, VisitDraft(now, "Lena Decicco"), now=now)
+    assert patients.get_patient(clinic_database, muller.id).last_visit_at == now
+    assert names(clinic_database, sort=PatientSort.LAST_VISIT)[0] == "Müller"
+    with pytest.raises(PatientHasVisitsError):
+        patients.delete_patient(clinic_database, muller.id)
+    patients.set_archived(clinic_database, muller.id, True)
+    assert names(clinic_database, "mul") == []
