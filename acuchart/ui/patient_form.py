@@ -80,6 +80,7 @@ class PatientForm(QDialog):
         self._load(record.to_draft() if record else PatientDraft())
         self._initial = self._snapshot()
         self.resize(1140, 600)
+        self.editors["family_name"].setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- building -----------------------------------------------------------
     def _field(
@@ -210,6 +211,7 @@ class PatientForm(QDialog):
         body = QWidget()
         body.setLayout(columns)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field, not to the frame
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)

@@ -201,3 +201,18 @@ def test_editing_keeps_what_was_not_touched(
     assert saved.precautions == {Precaution.PREGNANCY}
     assert window.chart is not None
     assert window.chart.detail_labels["phone"].text() == "0412 555 678"
+
+
+def test_typing_right_after_ctrl_n_fills_the_family_name_then_tab_moves_on(
+    qtbot: QtBot, window: MainWindow, open_form: OpenForm
+) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = open_form()
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow)
+    qtbot.keyClicks(form.focusWidget(), "Reyes")
+    qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClicks(form.focusWidget(), "Rosa")
+    assert line(form, "family_name").text() == "Reyes"
+    assert line(form, "given_names").text() == "Rosa"
+    form.done(0)
