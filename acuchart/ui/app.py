@@ -9,6 +9,8 @@ from acuchart.locations import APP_NAME, config_dir
 from acuchart.ui.qt_platform import platform_problem
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QWidget
 
@@ -29,11 +31,32 @@ def run_gui(location: str) -> int:
     app.setOrganizationName(APP_NAME)
     apply_style(app)
     window = MainWindow(UiSettings.at(config_dir() / "workstation.ini"))
+    sys.excepthook = lambda kind, error, trace: report_unexpected_error(window, error, trace)
     window.show()
     window.open_database_in_background(location)
     status = app.exec()
     dispose_while_app_lives(app, window)
     return status
+
+
+def report_unexpected_error(
+    parent: QWidget, error: BaseException, trace: TracebackType | None
+) -> None:
+    """An error no screen expected (disk full, file removed): say so instead of going quiet.
+
+    Every write is one transaction, so what was saved before stays saved.
+    """
+    import traceback
+
+    from PySide6.QtWidgets import QMessageBox
+
+    traceback.print_exception(type(error), error, trace, file=sys.stderr)
+    QMessageBox.critical(
+        parent,
+        "AcuChart",
+        f"Something went wrong: {error}\n\nWhat was saved before is kept. If this repeats, "
+        "check the disk and run `acuchart check`.",
+    )
 
 
 def dispose_while_app_lives(app: QCoreApplication, window: QWidget) -> None:

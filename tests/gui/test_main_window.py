@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -195,3 +196,15 @@ def test_a_bad_database_shows_a_message_naming_the_file(
     assert window.database is None
     assert not_a_database.read_text() == "shopping list"
     window.error_box.close()
+
+
+def test_an_unexpected_error_is_shown_not_swallowed(
+    window: MainWindow, message_boxes: MessageBoxAnswerer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from acuchart.ui.app import report_unexpected_error
+
+    message_boxes.answer(QMessageBox.StandardButton.Ok)
+    report_unexpected_error(window, OSError(28, "No space left on device"), None)
+    assert "No space left on device" in message_boxes.texts[-1]
+    assert "What was saved before is kept" in message_boxes.texts[-1]
+    assert "No space left on device" in capsys.readouterr().err
