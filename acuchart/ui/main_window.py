@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.open_forms: list[PatientForm] = []
         self.error_box: QMessageBox | None = None
         self.splitter: QSplitter | None = None
+        self.closed = False
 
         self.status_placeholder = placeholder(self.tr("Opening the chart…"), "startupMessage")
         self.setCentralWidget(self.status_placeholder)
@@ -166,6 +167,9 @@ class MainWindow(QMainWindow):
 
     def attach_database(self, database: Database) -> None:
         """Build the list and chart now that the database is open."""
+        if self.closed:  # closed while the worker was still opening it
+            database.close()
+            return
         from acuchart.services.clinic import CLINIC_NAME, get_setting
         from acuchart.services.patients import search_patients
         from acuchart.ui.chart_view import PatientChartView
@@ -366,6 +370,7 @@ class MainWindow(QMainWindow):
         if self.chart is not None:
             self.settings.set(keys.CHART_SPLITTER, self.chart.splitter.saveState())
         self.settings.sync()
+        self.closed = True
         self.tasks.shutdown()
         if self.database is not None:
             self.database.close()

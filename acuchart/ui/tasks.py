@@ -47,10 +47,6 @@ class TaskRunner(QObject):
 
         self._executor.submit(work)
 
-    @property
-    def busy(self) -> bool:
-        return bool(self._callbacks)
-
     @Slot(int, object, object)
     def _deliver(self, task_id: int, result: Any, error: BaseException | None) -> None:
         on_done, on_error = self._callbacks.pop(task_id)

@@ -208,3 +208,14 @@ def test_an_unexpected_error_is_shown_not_swallowed(
     assert "No space left on device" in message_boxes.texts[-1]
     assert "What was saved before is kept" in message_boxes.texts[-1]
     assert "No space left on device" in capsys.readouterr().err
+
+
+def test_closing_before_the_database_is_open_leaves_nothing_open(
+    qtbot: QtBot, db_path: Path, ui_settings: UiSettings, new_window: NewWindow
+) -> None:
+    window = new_window(ui_settings)
+    window.open_database_in_background(str(db_path))
+    assert window.close()  # waits for the worker; its result arrives after the close
+    qtbot.wait(50)
+    assert window.database is None
+    assert window.list_panel is None
