@@ -26,6 +26,10 @@ NAMING_CONVENTION = {
 }
 
 
+SORT_KEY_LENGTH = 420
+SEARCH_TEXT_LENGTH = 700
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -70,8 +74,8 @@ class Patient(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
-    name_sort_key: Mapped[str] = mapped_column(String(420), index=True)
-    name_search_text: Mapped[str] = mapped_column(String(700))
+    name_sort_key: Mapped[str] = mapped_column(String(SORT_KEY_LENGTH), index=True)
+    name_search_text: Mapped[str] = mapped_column(String(SEARCH_TEXT_LENGTH))
     phone_digits: Mapped[str] = mapped_column(String(50), default="", index=True)
     phone_digits_reversed: Mapped[str] = mapped_column(String(50), default="", index=True)
 

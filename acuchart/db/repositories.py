@@ -16,7 +16,13 @@ from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from acuchart.dates import DatePrecision, PartialDate
 from acuchart.db import sqlite
-from acuchart.db.models import Patient, PatientPrecaution, Visit
+from acuchart.db.models import (
+    SEARCH_TEXT_LENGTH,
+    SORT_KEY_LENGTH,
+    Patient,
+    PatientPrecaution,
+    Visit,
+)
 from acuchart.errors import RecordNotFoundError
 from acuchart.patient_search import PatientQuery, PatientSearch, PatientSort, interpret_search
 from acuchart.patients import Limb, NeuropathyCause, PatientDraft, PatientRecord, Precaution
@@ -89,10 +95,11 @@ def apply_draft(patient: Patient, draft: PatientDraft) -> None:
     patient.precaution_rows += [
         PatientPrecaution(precaution=flag) for flag in sorted(wanted - present)
     ]
-    patient.name_sort_key = name_sort_key(draft.family_name, draft.given_names)
+    # Folding can lengthen text ("ß" -> "ss"); the derived columns keep what fits.
+    patient.name_sort_key = name_sort_key(draft.family_name, draft.given_names)[:SORT_KEY_LENGTH]
     patient.name_search_text = name_search_text(
         draft.family_name, draft.given_names, draft.preferred_name
-    )
+    )[:SEARCH_TEXT_LENGTH]
     patient.phone_digits = phone_digits(draft.phone)
     patient.phone_digits_reversed = reversed_digits(patient.phone_digits)
 

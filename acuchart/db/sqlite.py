@@ -32,7 +32,7 @@ from acuchart.db.errors import DatabaseOpenError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5_000
-ACUCHART_MARKER_TABLE = "alembic_version"
+ACUCHART_MARKER_TABLES = frozenset({"alembic_version", "patients"})
 
 CONNECTION_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
@@ -150,7 +150,7 @@ def preflight(path: Path, *, quick_check: bool = True) -> bool:
                 row[0]
                 for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
-            if tables and ACUCHART_MARKER_TABLE not in tables:
+            if tables and not ACUCHART_MARKER_TABLES.issubset(tables):
                 raise DatabaseOpenError(
                     path, "is an SQLite database, but not an AcuChart one (no chart tables)."
                 )

@@ -373,7 +373,8 @@ class PatientForm(QDialog):
         return answer == QMessageBox.StandardButton.Discard
 
     def reject(self) -> None:
-        if self.confirm_close():
+        # Choosing Save in the prompt has already accepted (and hidden) the dialog.
+        if self.confirm_close() and self.isVisible():
             self._initial = self._snapshot()
             super().reject()
 

@@ -116,6 +116,7 @@ class PatientListModel(QAbstractTableModel):
         if parent.isValid():
             return
         page = self._fetch_page(replace(self._query, offset=len(self._rows)))
+        self._total = page.total
         if not page.rows:
             return
         first = len(self._rows)

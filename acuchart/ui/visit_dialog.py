@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDate, QDateTime, Qt
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
@@ -42,6 +42,7 @@ class NewVisitDialog(QDialog):
         self.created: VisitSummary | None = None
         self.when = named(QDateTimeEdit(QDateTime.currentDateTime()), "visitStartedAt")
         self.when.setDisplayFormat("yyyy-MM-dd  HH:mm")
+        self.when.setDateRange(QDate(1900, 1, 1), QDate.currentDate().addDays(1))
         self.when.setCalendarPopup(True)
         self.practitioner = named(QLineEdit(practitioner_name), "visitPractitioner")
         self.practitioner.setPlaceholderText(

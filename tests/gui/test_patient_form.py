@@ -216,3 +216,18 @@ def test_typing_right_after_ctrl_n_fills_the_family_name_then_tab_moves_on(
     assert line(form, "family_name").text() == "Reyes"
     assert line(form, "given_names").text() == "Rosa"
     form.done(0)
+
+
+def test_save_chosen_in_the_close_prompt_finishes_the_form_once(
+    qtbot: QtBot, window: MainWindow, open_form: OpenForm, message_boxes: MessageBoxAnswerer
+) -> None:
+    window.new_patient_action.trigger()
+    form = open_form()
+    results: list[int] = []
+    form.finished.connect(results.append)
+    line(form, "family_name").setText("Lindqvist")
+    line(form, "date_of_birth").setText("1950-05-05")
+    message_boxes.answer(QMessageBox.StandardButton.Save)
+    qtbot.keyClick(form, Qt.Key.Key_Escape)
+    assert results == [1]
+    assert not form.isVisible()

@@ -259,3 +259,19 @@ def test_opening_gives_the_query_planner_statistics(database: Database, db_path:
         assert "ix_patients_date_of_birth" in plan
     finally:
         reopened.close()
+
+
+@pytest.mark.parametrize("revision", ["0001", "0002", "abc123"])
+def test_another_programs_alembic_database_is_refused_untouched(
+    tmp_path: Path, revision: str
+) -> None:
+    path = tmp_path / "inventory.db"
+    with sqlite3.connect(path) as other:
+        other.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        other.execute("INSERT INTO alembic_version VALUES (?)", (revision,))
+        other.execute("CREATE TABLE items (name TEXT)")
+    before = digest(path)
+    with pytest.raises(DatabaseOpenError, match="not an AcuChart one"):
+        open_database(str(path))
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inventory.db"]

@@ -206,3 +206,18 @@ def test_impossible_visits_are_refused(database: Database, draft: VisitDraft, fi
         visits.create_visit(database, record.id, draft, now=NOW)
     assert field in raised.value.errors
     assert visits.list_visits(database, record.id) == []
+
+
+def test_names_that_grow_when_folded_still_save_and_sort(database: Database) -> None:
+    """'ß' folds to 'ss' and some ligatures to many letters; the derived columns must fit."""
+    long_name = "Weiß" * 50  # 200 characters, 250 once folded
+    record = patients.create_patient(
+        database, make_draft(family_name=long_name, given_names="ﷺ" * 200)
+    )
+    assert patients.get_patient(database, record.id).family_name == long_name
+    with database.reading() as session:
+        stored = session.get(Patient, record.id)
+        assert stored is not None
+        assert len(stored.name_sort_key) <= 420
+        assert len(stored.name_search_text) <= 700
+    assert names(database, "weiss") == [long_name]
