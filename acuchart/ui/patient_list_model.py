@@ -160,8 +160,10 @@ class PatientListModel(QAbstractTableModel):
     def patient_id_at(self, row: int) -> int | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
 
-    def row_of(self, patient_id: int) -> int | None:
-        return next((i for i, row in enumerate(self._rows) if row.id == patient_id), None)
+    def row_of(self, patient_id: int, start: int = 0) -> int | None:
+        return next(
+            (i for i in range(start, len(self._rows)) if self._rows[i].id == patient_id), None
+        )
 
     def _replace(self, **changes: Any) -> PatientQuery:
         return replace(self._query, offset=0, **changes)

@@ -87,7 +87,14 @@ class PatientListPanel(QWidget):
         return self.model.patient_id_at(index.row()) if index.isValid() else None
 
     def select_patient(self, patient_id: int) -> bool:
+        """Select a patient, loading further pages if they are beyond those already shown."""
         row = self.model.row_of(patient_id)
+        while row is None and self.model.canFetchMore():
+            loaded = self.model.rowCount()
+            self.model.fetchMore()
+            if self.model.rowCount() == loaded:
+                break
+            row = self.model.row_of(patient_id, start=loaded)
         if row is None:
             return False
         self.table.selectionModel().setCurrentIndex(

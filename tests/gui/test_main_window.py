@@ -219,3 +219,32 @@ def test_closing_before_the_database_is_open_leaves_nothing_open(
     qtbot.wait(50)
     assert window.database is None
     assert window.list_panel is None
+
+
+def test_saving_a_patient_far_down_the_list_keeps_search_and_selection(
+    database: Database, window: MainWindow, open_form: Callable[[], object]
+) -> None:
+    from acuchart.ui.patient_form import PatientForm
+
+    for number in range(205):
+        last = create_patient(database, make_draft(family_name=f"Name{number:03d}"))
+    panel = window.list_panel
+    assert panel is not None
+    panel.search.setText("name")
+    assert panel.select_patient(last.id)  # beyond the first page of 200
+    window.edit_patient_action.trigger()
+    form = open_form()
+    assert isinstance(form, PatientForm)
+    form.save()
+    assert panel.search.text() == "name"
+    assert panel.current_patient_id() == last.id
+    assert window.current is not None
+    assert window.current.id == last.id
+
+    window.archive_action.trigger()
+    panel.show_archived.setChecked(True)
+    assert panel.select_patient(last.id)
+    window.archive_action.trigger()  # restore
+    assert window.current is not None
+    assert window.current.id == last.id
+    assert not window.current.is_archived
