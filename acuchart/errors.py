@@ -15,5 +15,9 @@ class PatientArchivedError(ChartError):
     """Archived patients are read-only until restored."""
 
 
+class ChangedElsewhereError(ChartError):
+    """Someone saved the record after it was opened here; saving now would undo their work."""
+
+
 class PatientHasVisitsError(ChartError):
     """Clinical records are kept: a patient with visits can be archived, not deleted."""

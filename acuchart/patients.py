@@ -177,6 +177,7 @@ class PatientRecord(PatientDraft):
     """A stored patient as the chart shows it."""
 
     id: int = 0
+    updated_at: dt.datetime | None = None
     archived_at: dt.datetime | None = None
     last_visit_at: dt.datetime | None = None
     visit_count: int = 0

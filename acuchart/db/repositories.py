@@ -114,6 +114,7 @@ def to_record(patient: Patient, visit_count: int) -> PatientRecord:
         ),
         precautions=frozenset(row.precaution for row in patient.precaution_rows),
         id=patient.id,
+        updated_at=patient.updated_at,
         archived_at=patient.archived_at,
         last_visit_at=patient.last_visit_at,
         visit_count=visit_count,

@@ -11,7 +11,7 @@ from acuchart.db.database import Database
 from acuchart.db.models import Patient
 from acuchart.db.repositories import PatientPage
 from acuchart.db.types import utc_now
-from acuchart.errors import PatientArchivedError, PatientHasVisitsError
+from acuchart.errors import ChangedElsewhereError, PatientArchivedError, PatientHasVisitsError
 from acuchart.patient_search import PatientQuery
 from acuchart.patients import PatientDraft, PatientRecord, validate_patient
 
@@ -30,14 +30,29 @@ def create_patient(
 
 
 def update_patient(
-    database: Database, patient_id: int, draft: PatientDraft, *, today: dt.date | None = None
+    database: Database,
+    patient_id: int,
+    draft: PatientDraft,
+    *,
+    read_at: dt.datetime | None = None,
+    today: dt.date | None = None,
 ) -> PatientRecord:
-    """Validate and store changes to a patient who is not archived."""
+    """Validate and store changes to a patient who is not archived.
+
+    ``read_at`` is the ``updated_at`` of the record the form was filled from; if
+    the record has been saved since (another workstation), nothing is written.
+    """
     clean = validate_patient(draft, today=today)
     with database.unit_of_work() as session:
         patient = repositories.load_patient(session, patient_id, for_update=True)
         if patient.archived_at is not None:
             raise PatientArchivedError("This patient is archived. Restore the patient to edit.")
+        if read_at is not None and patient.updated_at != read_at:
+            raise ChangedElsewhereError(
+                "This patient was changed on another workstation after you opened the form, "
+                "so nothing was saved. Your typing is still in the form: copy what you need, "
+                "cancel, and open the patient again."
+            )
         repositories.apply_draft(patient, clean)
         patient.updated_at = utc_now()
         session.flush()

@@ -268,7 +268,10 @@ class MainWindow(QMainWindow):
         database, record = self.database, self.current
         if database is None or record is None or record.is_archived:
             return
-        self._open_form(lambda draft: update_patient(database, record.id, draft), record)
+        self._open_form(
+            lambda draft: update_patient(database, record.id, draft, read_at=record.updated_at),
+            record,
+        )
 
     def _open_form(self, save: object, record: PatientRecord | None) -> None:
         from acuchart.ui.patient_form import PatientForm

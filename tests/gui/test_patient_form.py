@@ -231,3 +231,30 @@ def test_save_chosen_in_the_close_prompt_finishes_the_form_once(
     qtbot.keyClick(form, Qt.Key.Key_Escape)
     assert results == [1]
     assert not form.isVisible()
+
+
+def test_a_form_opened_before_another_workstation_saved_keeps_its_text(
+    qtbot: QtBot,
+    database: Database,
+    window: MainWindow,
+    open_form: OpenForm,
+    message_boxes: MessageBoxAnswerer,
+) -> None:
+    from acuchart.services.patients import update_patient
+
+    record = create_patient(database, make_draft())
+    assert window.list_panel is not None
+    window.list_panel.refresh()
+    window.list_panel.select_patient(record.id)
+    window.edit_patient_action.trigger()
+    form = open_form()
+    update_patient(database, record.id, make_draft(allergies="Latex"), read_at=record.updated_at)
+    notes = form.findChild(QPlainTextEdit, "notes")
+    assert notes is not None
+    notes.setPlainText("Tingling better since last week.")
+    message_boxes.answer(QMessageBox.StandardButton.Ok)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert "another workstation" in message_boxes.texts[-1]
+    assert form.isVisible()
+    assert notes.toPlainText() == "Tingling better since last week."
+    assert get_patient(database, record.id).allergies == "Latex"

@@ -221,3 +221,27 @@ def test_names_that_grow_when_folded_still_save_and_sort(database: Database) -> 
         assert len(stored.name_sort_key) <= 420
         assert len(stored.name_search_text) <= 700
     assert names(database, "weiss") == [long_name]
+
+
+def test_a_save_from_a_stale_form_is_refused_and_the_other_edit_kept(database: Database) -> None:
+    from acuchart.errors import ChangedElsewhereError
+
+    opened_here = patients.create_patient(database, make_draft())
+    opened_there = patients.get_patient(database, opened_here.id)
+    patients.update_patient(
+        database,
+        opened_there.id,
+        make_draft(allergies="Penicillin: anaphylaxis"),
+        read_at=opened_there.updated_at,
+    )
+    with pytest.raises(ChangedElsewhereError, match="another workstation"):
+        patients.update_patient(
+            database, opened_here.id, make_draft(notes="new note"), read_at=opened_here.updated_at
+        )
+    saved = patients.get_patient(database, opened_here.id)
+    assert saved.allergies == "Penicillin: anaphylaxis"
+    assert saved.notes == ""
+    # Reopened, the form saves normally.
+    patients.update_patient(
+        database, saved.id, make_draft(notes="new note"), read_at=saved.updated_at
+    )
