@@ -157,7 +157,7 @@ def _search_condition(search: PatientSearch, *, use_fts: bool) -> ColumnElement[
     # range; as one OR the planner would rather walk the name order looking for matches
     # (70 ms with none at 50,000 patients), so the matching ids are gathered first.
     matches: list[ColumnElement[bool]] = []
-    if len(search.phone_digits) >= 3:
+    if search.phone_digits:  # interpret_search sets it only with enough digits
         matches.append(_digit_prefix(Patient.phone_digits, search.phone_digits))
         matches.append(
             _digit_prefix(Patient.phone_digits_reversed, reversed_digits(search.phone_digits))
@@ -264,7 +264,3 @@ def visits_of(session: Session, patient_id: int) -> list[VisitSummary]:
         .order_by(Visit.started_at.desc(), Visit.id.desc())
     )
     return [to_visit_summary(visit) for visit in visits]
-
-
-def latest_visit_time(session: Session, patient_id: int) -> dt.datetime | None:
-    return session.scalar(select(func.max(Visit.started_at)).where(Visit.patient_id == patient_id))

@@ -143,9 +143,7 @@ def demo_patient(rng: random.Random, today: dt.date) -> PatientDraft:
         consent_date=None
         if rng.random() < 0.08
         else today - dt.timedelta(days=rng.randint(7, 200)),
-        notes=rng.choice(
-            ("", "Prefers morning appointments.", "Hard of hearing: speak clearly.", "")
-        ),
+        notes=rng.choice(NOTES),
     )
 
 

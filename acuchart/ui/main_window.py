@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from acuchart.db.database import Database
     from acuchart.patients import PatientRecord
     from acuchart.ui.chart_view import PatientChartView
-    from acuchart.ui.patient_form import PatientForm
+    from acuchart.ui.patient_form import PatientForm, SaveFunction
     from acuchart.ui.patient_list_panel import PatientListPanel
 
 APP_TITLE = "AcuChart"
@@ -273,10 +273,10 @@ class MainWindow(QMainWindow):
             record,
         )
 
-    def _open_form(self, save: object, record: PatientRecord | None) -> None:
+    def _open_form(self, save: SaveFunction, record: PatientRecord | None) -> None:
         from acuchart.ui.patient_form import PatientForm
 
-        form = PatientForm(save, record, parent=self)  # type: ignore[arg-type]
+        form = PatientForm(save, record, parent=self)
         form.restoreGeometry(self.settings.get(keys.PATIENT_FORM_GEOMETRY))
         self.open_forms.append(form)
 
