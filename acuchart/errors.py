@@ -21,3 +21,7 @@ class ChangedElsewhereError(ChartError):
 
 class PatientHasVisitsError(ChartError):
     """Clinical records are kept: a patient with visits can be archived, not deleted."""
+
+
+class VisitSignedError(ChartError):
+    """A signed visit is locked: its note and body map change only through addenda."""

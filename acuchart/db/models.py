@@ -9,12 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from acuchart.bodymap.exam import SensoryTest
+from acuchart.bodymap.symptoms import Symptom
 from acuchart.dates import DatePrecision
 from acuchart.db.types import UTCDateTime, string_enum, utc_now
-from acuchart.patients import NeuropathyCause, Precaution, Sex
+from acuchart.patients import Limb, NeuropathyCause, Precaution, Sex
 from acuchart.visits import VisitStatus
 
 NAMING_CONVENTION = {
@@ -124,6 +137,57 @@ class Visit(Base):
     patient: Mapped[Patient] = relationship(back_populates="visits")
 
     __table_args__ = (Index("ix_visits_patient_started", "patient_id", "started_at"),)
+
+
+class BodyMapMark(Base):
+    """One symptom marked on one region of one view, at a visit."""
+
+    __tablename__ = "body_map_marks"
+
+    visit_id: Mapped[int] = mapped_column(
+        ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True
+    )
+    view_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    region_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    symptom: Mapped[Symptom] = mapped_column(
+        string_enum(Symptom, "body_map_symptom"), primary_key=True
+    )
+    intensity: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (CheckConstraint("intensity BETWEEN 1 AND 10", name="intensity_range"),)
+
+
+class BodyMapStroke(Base):
+    """A freehand stroke (or eraser stroke, with no symptom), in drawing order."""
+
+    __tablename__ = "body_map_strokes"
+
+    visit_id: Mapped[int] = mapped_column(
+        ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    view_id: Mapped[str] = mapped_column(String(40))
+    symptom: Mapped[Symptom | None] = mapped_column(string_enum(Symptom, "body_map_symptom"))
+    intensity: Mapped[int] = mapped_column(Integer)
+    width_mm: Mapped[float] = mapped_column(Float)
+    # JSON list of [x, y] pairs in view millimetres, rounded to 0.1 mm.
+    points: Mapped[str] = mapped_column(Text)
+
+
+class SensoryFinding(Base):
+    """A monofilament site or the great-toe vibration result of one foot, at a visit."""
+
+    __tablename__ = "sensory_findings"
+
+    visit_id: Mapped[int] = mapped_column(
+        ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True
+    )
+    limb: Mapped[Limb] = mapped_column(string_enum(Limb, "limb"), primary_key=True)
+    test: Mapped[SensoryTest] = mapped_column(
+        string_enum(SensoryTest, "sensory_test"), primary_key=True
+    )
+    site_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    result: Mapped[str] = mapped_column(String(20))
 
 
 class ClinicSetting(Base):

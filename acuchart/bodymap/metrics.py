@@ -1,0 +1,219 @@
+"""Numbers from a body map, computed from the real geometry with shapely.
+
+Affected area is the union of marked regions and freehand paint (after later
+eraser strokes), clipped to the outline, so overlaps count once.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from shapely import affinity
+from shapely.geometry import LineString, Point
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
+
+from acuchart.bodymap.geometry import (
+    FOOT_LIMBS,
+    HAND_LIMBS,
+    VIEW_IDS,
+    Zone,
+    all_views,
+    get_view,
+    mirror_view_id,
+    views_of,
+)
+from acuchart.bodymap.model import BodyMap, Stroke
+from acuchart.bodymap.symptoms import Symptom
+from acuchart.patients import Limb
+
+# A zone counts towards the proximal extent when at least this share of it is affected,
+# so a brush stroke that grazes a border does not move the extent.
+EXTENT_THRESHOLD = 0.02
+# A freehand stroke counts for a region's change when it covers this share of the region.
+REGION_COVER_THRESHOLD = 0.2
+
+
+def stroke_shape(stroke: Stroke) -> BaseGeometry:
+    radius = stroke.width / 2
+    if len(stroke.points) == 1:
+        return Point(stroke.points[0]).buffer(radius, quad_segs=8)
+    return LineString(stroke.points).buffer(radius, quad_segs=8)
+
+
+def painted_strokes(body_map: BodyMap, view_id: str) -> list[tuple[Stroke, BaseGeometry]]:
+    """Each paint stroke of a view with what remains of it after later erasers, clipped."""
+    key = ("painted", view_id)
+    if key in body_map.cache:
+        cached: list[tuple[Stroke, BaseGeometry]] = body_map.cache[key]
+        return cached
+    outline = get_view(view_id).outline
+    result: list[tuple[Stroke, BaseGeometry]] = []
+    for stroke in (s for s in body_map.strokes if s.view_id == view_id):
+        shape = stroke_shape(stroke)
+        if stroke.is_eraser:
+            result = [(s, g.difference(shape)) for s, g in result]
+        else:
+            result.append((stroke, shape.intersection(outline)))
+    result = [(s, g) for s, g in result if not g.is_empty]
+    body_map.cache[key] = result
+    return result
+
+
+def affected_shape(body_map: BodyMap, view_id: str, symptom: Symptom | None = None) -> BaseGeometry:
+    """Everything marked on a view (any symptom, or one), as one shape."""
+    key = ("affected", view_id, symptom)
+    if key in body_map.cache:
+        cached: BaseGeometry = body_map.cache[key]
+        return cached
+    view = get_view(view_id)
+    parts = [
+        view.regions[region_id].shape
+        for (v, region_id, s) in body_map.marks
+        if v == view_id and symptom in (None, s)
+    ]
+    parts += [
+        g for stroke, g in painted_strokes(body_map, view_id) if symptom in (None, stroke.symptom)
+    ]
+    shape = unary_union(parts) if parts else Point(0, 0).buffer(0)
+    body_map.cache[key] = shape
+    return shape
+
+
+def _share(parts: Iterable[tuple[float, float]]) -> float:
+    affected, total = (sum(values) for values in zip(*parts, strict=True))
+    return 100.0 * affected / total if total else 0.0
+
+
+def view_percent(body_map: BodyMap, view_id: str, symptom: Symptom | None = None) -> float:
+    return 100.0 * affected_shape(body_map, view_id, symptom).area / get_view(view_id).outline.area
+
+
+def limb_percent(body_map: BodyMap, limb: Limb, symptom: Symptom | None = None) -> float:
+    return _share(
+        (affected_shape(body_map, v.id, symptom).area, v.outline.area) for v in views_of(limb)
+    )
+
+
+def overall_percent(body_map: BodyMap, symptom: Symptom | None = None) -> float:
+    return _share(
+        (affected_shape(body_map, v, symptom).area, get_view(v).outline.area) for v in VIEW_IDS
+    )
+
+
+def proximal_extent(body_map: BodyMap, limb: Limb) -> Zone | None:
+    """The highest zone of a limb with symptoms: toes → … → lower leg, fingers → … → forearm."""
+    views = views_of(limb)
+    highest: Zone | None = None
+    for zone in views[0].zones:
+        affected = total = 0.0
+        for view in views:
+            shape = zone_shape(view.id, zone)
+            affected += affected_shape(body_map, view.id).intersection(shape).area
+            total += shape.area
+        if total and affected / total >= EXTENT_THRESHOLD:
+            highest = zone
+    return highest
+
+
+@functools.cache
+def zone_shape(view_id: str, zone: Zone) -> BaseGeometry:
+    view = get_view(view_id)
+    return unary_union([r.shape for r in view.regions.values() if r.zone == zone])
+
+
+def _jaccard(pairs: Iterable[tuple[BaseGeometry, BaseGeometry]]) -> float | None:
+    shared = combined = 0.0
+    for a, b in pairs:
+        shared += a.intersection(b).area
+        combined += a.union(b).area
+    return shared / combined if combined else None
+
+
+def symmetry(body_map: BodyMap, limbs: tuple[Limb, Limb]) -> float | None:
+    """Jaccard overlap of one side with the other side mirrored (1 = perfectly symmetric)."""
+    left, _right = sorted(limbs, key=lambda limb: not limb.value.startswith("left"))
+    pairs = []
+    for view in views_of(left):
+        other = mirror_view_id(view.id)
+        mirrored = affinity.scale(affected_shape(body_map, other), -1.0, 1.0, origin=(0, 0))
+        pairs.append((affected_shape(body_map, view.id), mirrored))
+    return _jaccard(pairs)
+
+
+def jaccard(a: BodyMap, b: BodyMap, symptom: Symptom | None = None) -> float | None:
+    """Location agreement between two maps over all eight views; None when both are empty."""
+    return _jaccard(
+        (affected_shape(a, v, symptom), affected_shape(b, v, symptom)) for v in VIEW_IDS
+    )
+
+
+@dataclass(frozen=True)
+class MapSummary:
+    """The figures shown beside a map and in reports."""
+
+    overall: float
+    by_limb: dict[Limb, float]
+    by_symptom: dict[Symptom, float]
+    extent: dict[Limb, Zone | None]
+    hand_symmetry: float | None
+    foot_symmetry: float | None
+
+
+def summarise(body_map: BodyMap) -> MapSummary:
+    return MapSummary(
+        overall=overall_percent(body_map),
+        by_limb={limb: limb_percent(body_map, limb) for limb in (*HAND_LIMBS, *FOOT_LIMBS)},
+        by_symptom={
+            s: overall_percent(body_map, s)
+            for s in Symptom
+            if any(k[2] is s for k in body_map.marks)
+            or any(t.symptom is s for t in body_map.strokes)
+        },
+        extent={limb: proximal_extent(body_map, limb) for limb in (*HAND_LIMBS, *FOOT_LIMBS)},
+        hand_symmetry=symmetry(body_map, HAND_LIMBS),
+        foot_symmetry=symmetry(body_map, FOOT_LIMBS),
+    )
+
+
+class Change(enum.StrEnum):
+    BETTER = "better"
+    WORSE = "worse"
+    SAME = "same"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+def region_burden(body_map: BodyMap, view_id: str, region_id: str) -> int:
+    """The strongest intensity in a region, from its marks or paint covering enough of it."""
+    region = get_view(view_id).regions[region_id]
+    strongest = max(body_map.marks_in(view_id, region_id).values(), default=0)
+    for stroke, shape in painted_strokes(body_map, view_id):
+        if stroke.intensity > strongest and (
+            shape.intersection(region.shape).area >= REGION_COVER_THRESHOLD * region.shape.area
+        ):
+            strongest = stroke.intensity
+    return strongest
+
+
+def region_changes(baseline: BodyMap, current: BodyMap) -> dict[tuple[str, str], Change]:
+    """Better / worse / same for every region marked at either visit."""
+    changes: dict[tuple[str, str], Change] = {}
+    for view in all_views().values():
+        for region_id in view.regions:
+            before = region_burden(baseline, view.id, region_id)
+            after = region_burden(current, view.id, region_id)
+            if before == after == 0:
+                continue
+            if after < before:
+                changes[(view.id, region_id)] = Change.BETTER
+            elif after > before:
+                changes[(view.id, region_id)] = Change.WORSE
+            else:
+                changes[(view.id, region_id)] = Change.SAME
+    return changes

@@ -1,0 +1,106 @@
+"""Body maps to rows and back: marks, strokes and sensory findings of a visit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from acuchart.bodymap.exam import MonofilamentResult, SensoryTest, VibrationResult
+from acuchart.bodymap.model import BodyMap, MarkKey, Stroke
+from acuchart.db.models import BodyMapMark, BodyMapStroke, SensoryFinding
+from acuchart.patients import Limb
+
+VIBRATION_SITE = "hallux"
+
+
+def encode_points(points: Iterable[tuple[float, float]]) -> str:
+    return json.dumps([[x, y] for x, y in points], separators=(",", ":"))
+
+
+def decode_points(text: str) -> tuple[tuple[float, float], ...]:
+    return tuple((float(x), float(y)) for x, y in json.loads(text))
+
+
+def replace_body_map(session: Session, visit_id: int, body_map: BodyMap) -> None:
+    """Write a visit's whole map in place of the stored one (inside the caller's transaction)."""
+    for table in (BodyMapMark, BodyMapStroke, SensoryFinding):
+        session.execute(delete(table).where(table.visit_id == visit_id))
+    session.add_all(
+        BodyMapMark(visit_id=visit_id, view_id=v, region_id=r, symptom=s, intensity=i)
+        for (v, r, s), i in sorted(body_map.marks.items())
+    )
+    session.add_all(
+        BodyMapStroke(
+            visit_id=visit_id,
+            position=position,
+            view_id=stroke.view_id,
+            symptom=stroke.symptom,
+            intensity=stroke.intensity,
+            width_mm=stroke.width,
+            points=encode_points(stroke.points),
+        )
+        for position, stroke in enumerate(body_map.strokes)
+    )
+    session.add_all(
+        SensoryFinding(
+            visit_id=visit_id,
+            limb=limb,
+            test=SensoryTest.MONOFILAMENT,
+            site_id=site_id,
+            result=result.value,
+        )
+        for (limb, site_id), result in body_map.monofilament.items()
+    )
+    session.add_all(
+        SensoryFinding(
+            visit_id=visit_id,
+            limb=limb,
+            test=SensoryTest.VIBRATION,
+            site_id=VIBRATION_SITE,
+            result=result.value,
+        )
+        for limb, result in body_map.vibration.items()
+    )
+
+
+def load_body_maps(session: Session, visit_ids: list[int]) -> dict[int, BodyMap]:
+    """The maps of several visits in three queries (an empty map where nothing is charted)."""
+    marks: dict[int, dict[MarkKey, int]] = {v: {} for v in visit_ids}
+    strokes: dict[int, list[Stroke]] = {v: [] for v in visit_ids}
+    monofilament: dict[int, dict[tuple[Limb, str], MonofilamentResult]] = {v: {} for v in visit_ids}
+    vibration: dict[int, dict[Limb, VibrationResult]] = {v: {} for v in visit_ids}
+    for chunk_start in range(0, len(visit_ids), 500):
+        chunk = visit_ids[chunk_start : chunk_start + 500]
+        for mark in session.scalars(select(BodyMapMark).where(BodyMapMark.visit_id.in_(chunk))):
+            marks[mark.visit_id][(mark.view_id, mark.region_id, mark.symptom)] = mark.intensity
+        for row in session.scalars(
+            select(BodyMapStroke)
+            .where(BodyMapStroke.visit_id.in_(chunk))
+            .order_by(BodyMapStroke.visit_id, BodyMapStroke.position)
+        ):
+            strokes[row.visit_id].append(
+                Stroke(
+                    row.view_id, row.symptom, row.intensity, row.width_mm, decode_points(row.points)
+                )
+            )
+        for finding in session.scalars(
+            select(SensoryFinding).where(SensoryFinding.visit_id.in_(chunk))
+        ):
+            if finding.test is SensoryTest.MONOFILAMENT:
+                monofilament[finding.visit_id][(finding.limb, finding.site_id)] = (
+                    MonofilamentResult(finding.result)
+                )
+            else:
+                vibration[finding.visit_id][finding.limb] = VibrationResult(finding.result)
+    return {
+        v: BodyMap(
+            marks=marks[v],
+            strokes=tuple(strokes[v]),
+            monofilament=monofilament[v],
+            vibration=vibration[v],
+        )
+        for v in visit_ids
+    }

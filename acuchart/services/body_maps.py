@@ -1,0 +1,89 @@
+"""Body-map actions: load and save a visit's map, and the maps of a course of treatment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from acuchart.bodymap.model import BodyMap, validate_body_map
+from acuchart.db import repositories
+from acuchart.db.body_map_rows import load_body_maps, replace_body_map
+from acuchart.db.database import Database
+from acuchart.db.models import Visit
+from acuchart.db.types import utc_now
+from acuchart.errors import RecordNotFoundError, VisitSignedError
+from acuchart.visits import VisitStatus, VisitSummary
+
+SIGNED_MESSAGE = "This visit is signed, so its body map is locked. Corrections go in an addendum."
+
+
+@dataclass(frozen=True)
+class VisitMap:
+    visit: VisitSummary
+    body_map: BodyMap
+
+
+def load_body_map(database: Database, visit_id: int) -> VisitMap:
+    with database.reading() as session:
+        visit = session.get(Visit, visit_id)
+        if visit is None:
+            raise RecordNotFoundError("This visit no longer exists.")
+        return VisitMap(
+            repositories.to_visit_summary(visit), load_body_maps(session, [visit_id])[visit_id]
+        )
+
+
+def save_body_map(database: Database, visit_id: int, body_map: BodyMap) -> dt.datetime:
+    """Replace a draft visit's map in one transaction (a signed one is refused); the save time."""
+    validate_body_map(body_map)
+    with database.unit_of_work() as session:
+        visit = session.get(Visit, visit_id, with_for_update=True)
+        if visit is None:
+            raise RecordNotFoundError("This visit no longer exists.")
+        if visit.status is VisitStatus.SIGNED:
+            raise VisitSignedError(SIGNED_MESSAGE)
+        replace_body_map(session, visit_id, body_map)
+        saved_at = utc_now()
+        visit.updated_at = saved_at
+        return saved_at
+
+
+def course_maps(database: Database, patient_id: int) -> list[VisitMap]:
+    """Every visit of a patient with its map, oldest first (the first is the baseline)."""
+    with database.reading() as session:
+        visits = list(
+            session.scalars(
+                select(Visit)
+                .where(Visit.patient_id == patient_id)
+                .order_by(Visit.started_at, Visit.id)
+            )
+        )
+        maps = load_body_maps(session, [v.id for v in visits])
+        return [VisitMap(repositories.to_visit_summary(v), maps[v.id]) for v in visits]
+
+
+def previous_map(database: Database, visit_id: int) -> VisitMap | None:
+    """The most recent earlier visit of the same patient that has a drawing, for copying forward."""
+    with database.reading() as session:
+        visit = session.get(Visit, visit_id)
+        if visit is None:
+            raise RecordNotFoundError("This visit no longer exists.")
+        earlier = list(
+            session.scalars(
+                select(Visit)
+                .where(
+                    Visit.patient_id == visit.patient_id,
+                    Visit.id != visit.id,
+                    Visit.started_at <= visit.started_at,
+                )
+                .order_by(Visit.started_at.desc(), Visit.id.desc())
+                .limit(50)
+            )
+        )
+        maps = load_body_maps(session, [v.id for v in earlier])
+        for candidate in earlier:
+            if maps[candidate.id].has_drawing:
+                return VisitMap(repositories.to_visit_summary(candidate), maps[candidate.id])
+        return None
