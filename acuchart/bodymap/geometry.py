@@ -110,6 +110,12 @@ class View:
     view_box: tuple[float, float, float, float]  # x, y, width, height
 
     @property
+    def short_label(self) -> str:
+        """'Right palm', 'Left sole': enough under a row of hands or of feet."""
+        side, surface = self.label.split(" · ")
+        return f"{side.split()[0]} {surface}"
+
+    @property
     def is_foot(self) -> bool:
         return self.limb in FOOT_LIMBS
 

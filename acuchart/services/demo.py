@@ -12,7 +12,9 @@ import random
 from acuchart.dates import DatePrecision, PartialDate
 from acuchart.db.database import Database
 from acuchart.patients import Limb, NeuropathyCause, PatientDraft, Precaution, Sex
+from acuchart.services.body_maps import save_body_map
 from acuchart.services.clinic import CLINIC_NAME, get_setting, set_setting
+from acuchart.services.demo_maps import demo_body_map
 from acuchart.services.patients import create_patient, set_archived
 from acuchart.services.visits import create_visit
 from acuchart.visits import VisitDraft
@@ -170,11 +172,19 @@ def fill_demo_clinic(database: Database, *, patients: int = 60, seed: int = 2026
             when = _clinic_hours(rng, day)
             if when > now:
                 continue
-            create_visit(
+            visit = create_visit(
                 database,
                 record.id,
                 VisitDraft(started_at=when, practitioner_name=PRACTITIONERS[number % 4 == 3]),
                 now=now,
+            )
+            # Its own generator, so the patients stay the same whatever the maps draw.
+            map_rng = random.Random(seed * 1000 + number * 20 + week)
+            progress = week / max(1, visits - 1)
+            save_body_map(
+                database,
+                visit.id,
+                demo_body_map(map_rng, record.limbs_affected, 1 + number % 4, progress),
             )
         if number % 23 == 22:
             set_archived(database, record.id, True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +56,7 @@ class PatientChartView(QWidget):
 
     newVisitRequested = Signal()
     editRequested = Signal()
+    visitOpened = Signal(int)  # Enter or double-click on a visit
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +101,7 @@ class PatientChartView(QWidget):
         self.detail_labels: dict[str, QLabel] = {}
 
         self._build_layout()
+        self.visits_table.activated.connect(self._visit_activated)
         self.new_visit_button.clicked.connect(self.newVisitRequested)
         self.edit_button.clicked.connect(self.editRequested)
 
@@ -147,7 +150,23 @@ class PatientChartView(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.badge_area)
         layout.addSpacing(6)
-        layout.addWidget(self.splitter, 1)
+        self.tabs = named(QTabWidget(), "chartTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.splitter, self.tr("Overview"))
+        layout.addWidget(self.tabs, 1)
+
+    def add_tab(self, widget: QWidget, title: str) -> None:
+        self.tabs.addTab(widget, title)
+
+    def _visit_activated(self, index: QModelIndex) -> None:
+        visit = self.visits_model.visit_at(index.row())
+        if visit is not None:
+            self.visitOpened.emit(visit.id)
+
+    def selected_visit_id(self) -> int | None:
+        rows = self.visits_table.selectionModel().selectedRows()
+        visit = self.visits_model.visit_at(rows[0].row()) if rows else None
+        return visit.id if visit else None
 
     def show_patient(
         self, record: PatientRecord, visits: list[VisitSummary], today: dt.date | None = None

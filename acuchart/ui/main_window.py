@@ -201,6 +201,11 @@ class MainWindow(QMainWindow):
 
         self.list_panel.currentPatientChanged.connect(self.show_patient)
         self.list_panel.patientActivated.connect(self.open_chart)
+        from acuchart.ui.bodymap.panel import BodyMapPanel
+
+        self.body_map_panel = BodyMapPanel(database, self.tasks)
+        self.chart.add_tab(self.body_map_panel, self.tr("Body map"))
+        self.chart.visitOpened.connect(self.open_visit_map)
         self.chart.newVisitRequested.connect(self.new_visit)
         self.chart.editRequested.connect(self.edit_patient)
         show_archived = self.settings.get(keys.SHOW_ARCHIVED)
@@ -229,7 +234,9 @@ class MainWindow(QMainWindow):
         if self.current is None:
             self.chart_stack.setCurrentWidget(self.no_patient)
         else:
-            self.chart.show_patient(self.current, list_visits(self.database, self.current.id))
+            visits = list_visits(self.database, self.current.id)
+            self.chart.show_patient(self.current, visits)
+            self.body_map_panel.show_visits(visits)
             self.chart_stack.setCurrentWidget(self.chart)
         self._update_actions()
 
@@ -239,6 +246,14 @@ class MainWindow(QMainWindow):
             self.show_patient(patient_id)
         if self.chart is not None and self.current is not None:
             self.chart.visits_table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_visit_map(self, visit_id: int) -> None:
+        """Enter on a visit: chart its body map."""
+        if self.chart is None:
+            return
+        self.body_map_panel.open_visit(visit_id)
+        self.chart.tabs.setCurrentWidget(self.body_map_panel)
+        self.body_map_panel.editor.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_search(self) -> None:
         if self.list_panel is not None:
@@ -312,6 +327,7 @@ class MainWindow(QMainWindow):
             if dialog.created is not None:
                 self.settings.set(keys.PRACTITIONER_NAME, dialog.created.practitioner_name)
                 self.reload_patient(record.id)
+                self.open_visit_map(dialog.created.id)
                 self.statusBar().showMessage(self.tr("Visit started."), 5000)
             dialog.deleteLater()
 

@@ -1,0 +1,139 @@
+"""The chart's body-map tab: pick a visit, mark its map, and every change is saved at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+
+from acuchart.bodymap.model import BodyMap
+from acuchart.db.database import Database
+from acuchart.ui.bodymap.editor import BodyMapEditor
+from acuchart.ui.naming import named
+from acuchart.ui.tasks import TaskRunner
+from acuchart.visits import VisitStatus, VisitSummary
+
+
+def visit_title(visit: VisitSummary) -> str:
+    local = visit.started_at.astimezone()
+    return f"{local:%d %b %Y, %H:%M} · {visit.practitioner_name} · {visit.status.label}"
+
+
+class BodyMapPanel(QWidget):
+    saved = Signal(int)  # visit id, after each save lands
+
+    def __init__(self, database: Database, tasks: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("bodyMapPanel")
+        self.database, self.tasks = database, tasks
+        self.visits: list[VisitSummary] = []
+        self.visit: VisitSummary | None = None
+        self.editor = BodyMapEditor()
+        self.visit_choice = named(QComboBox(), "mapVisit")
+        self.visit_choice.setMinimumContentsLength(28)
+        self.state = named(QLabel(), "mapSaveState")
+        self.state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.empty = named(QLabel(self.tr("Start a visit to chart its body map.")), "mapNoVisit")
+        self.empty.setProperty("role", "placeholder")
+        self._submitted = 0
+        self._landed = 0
+        self._error_box: QMessageBox | None = None
+
+        head = QHBoxLayout()
+        head.addWidget(QLabel(self.tr("Visit:")))
+        head.addWidget(self.visit_choice)
+        head.addStretch(1)
+        head.addWidget(self.state)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(head)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.editor, 1)
+        self.visit_choice.activated.connect(
+            lambda index: self.open_visit(self.visits[index].id) if self.visits else None
+        )
+        self.editor.mapChanged.connect(self.save)
+        self.editor.copyPreviousRequested.connect(self.copy_previous)
+
+    def show_visits(self, visits: list[VisitSummary], current: int | None = None) -> None:
+        """The patient's visits, newest first; open ``current`` or the newest."""
+        self.visits = visits
+        self.visit_choice.clear()
+        for visit in visits:
+            self.visit_choice.addItem(visit_title(visit), visit.id)
+        self.empty.setVisible(not visits)
+        self.editor.setVisible(bool(visits))
+        self.visit_choice.setEnabled(bool(visits))
+        if not visits:
+            self.visit = None
+            self.state.clear()
+            return
+        ids = [v.id for v in visits]
+        self.open_visit(current if current in ids else ids[0])
+
+    def open_visit(self, visit_id: int) -> None:
+        from acuchart.services.body_maps import load_body_map
+
+        if self.visit is not None and self.visit.id == visit_id:
+            return
+        loaded = load_body_map(self.database, visit_id)
+        self.visit = loaded.visit
+        self.visit_choice.setCurrentIndex(self.visit_choice.findData(visit_id))
+        signed = loaded.visit.status is VisitStatus.SIGNED
+        self.editor.load(loaded.body_map, read_only=signed)
+        self.state.setText(self.tr("Signed: read-only") if signed else self.tr("Saved"))
+
+    def save(self, body_map: BodyMap) -> None:
+        """Each change is written in its own transaction, in order, off the GUI thread."""
+        from acuchart.services.body_maps import save_body_map
+
+        visit = self.visit
+        if visit is None:
+            return
+        self._submitted += 1
+        number = self._submitted
+        self.state.setText(self.tr("Saving…"))
+        self.tasks.run(
+            lambda: save_body_map(self.database, visit.id, body_map),
+            lambda saved_at: self._landed_ok(number, visit.id, saved_at),
+            lambda error: self._failed(number, error),
+        )
+
+    def _landed_ok(self, number: int, visit_id: int, saved_at: dt.datetime) -> None:
+        self._landed = number
+        if number == self._submitted:
+            self.state.setStyleSheet("")
+            self.state.setText(self.tr(f"Saved {saved_at.astimezone():%H:%M:%S}"))
+        self.saved.emit(visit_id)
+
+    def _failed(self, number: int, error: BaseException) -> None:
+        self.state.setText(self.tr("Not saved"))
+        self.state.setStyleSheet("color: #b00020; font-weight: 600;")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Body map not saved"),
+            self.tr(f"The last change to the body map could not be saved:\n\n{error}"),
+            parent=self,
+        )
+        box.setObjectName("mapSaveError")
+        box.open()
+        self._error_box = box
+
+    @property
+    def is_saved(self) -> bool:
+        return self._landed == self._submitted
+
+    def copy_previous(self) -> None:
+        from acuchart.services.body_maps import previous_map
+
+        if self.visit is None:
+            return
+        previous = previous_map(self.database, self.visit.id)
+        if previous is None:
+            self.editor.hover_line.setText(self.tr("No earlier visit has a body map to copy."))
+            return
+        self.editor.copy_from(previous.body_map)
+        self.editor.hover_line.setText(
+            self.tr(f"Copied the map of {previous.visit.started_at.astimezone():%d %b %Y}.")
+        )

@@ -1,0 +1,203 @@
+"""Charting a body map through the real widgets, saved to a real database file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import update
+
+from acuchart.bodymap.exam import MonofilamentResult
+from acuchart.bodymap.geometry import get_view
+from acuchart.bodymap.model import BodyMap
+from acuchart.bodymap.symptoms import Symptom
+from acuchart.db.database import Database
+from acuchart.db.models import Visit
+from acuchart.patients import Limb
+from acuchart.services import body_maps, patients, visits
+from acuchart.ui.bodymap.canvas import BodyMapCanvas
+from acuchart.ui.bodymap.panel import BodyMapPanel
+from acuchart.ui.main_window import MainWindow
+from acuchart.ui.tasks import TaskRunner
+from acuchart.visits import VisitDraft, VisitStatus
+from tests.conftest import make_draft
+
+SOLE = "left_foot.plantar"
+
+
+def centre_of(canvas: BodyMapCanvas, view_id: str, region_id: str) -> QPoint:
+    inside = get_view(view_id).regions[region_id].shape.representative_point()
+    return canvas.widget_point(view_id, (inside.x, inside.y)).toPoint()
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, database: Database) -> Iterator[BodyMapPanel]:
+    patient = patients.create_patient(database, make_draft())
+    for days_ago in (14, 0):
+        when = dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)
+        visits.create_visit(database, patient.id, VisitDraft(when, "Lena Decicco"))
+    tasks = TaskRunner()
+    widget = BodyMapPanel(database, tasks)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 760)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.show_visits(visits.list_visits(database, patient.id))
+    yield widget
+    tasks.shutdown()
+
+
+def saved_map(panel: BodyMapPanel, qtbot: QtBot) -> BodyMap:
+    qtbot.waitUntil(lambda: panel.is_saved)
+    assert panel.visit is not None
+    return body_maps.load_body_map(panel.database, panel.visit.id).body_map
+
+
+def test_a_click_marks_the_region_under_it_and_is_saved(panel: BodyMapPanel, qtbot: QtBot) -> None:
+    canvas = panel.editor.canvas
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=centre_of(canvas, SOLE, "heel"))
+    assert panel.editor.body_map.marks == {(SOLE, "heel", Symptom.BURNING): 5}
+    assert saved_map(panel, qtbot).marks == {(SOLE, "heel", Symptom.BURNING): 5}
+    assert panel.state.text().startswith("Saved")
+    # Every region of every view can be hit where it is drawn.
+    for view_id in ("right_hand.palmar", "left_hand.dorsal", "right_foot.dorsal"):
+        for region_id in ("wrist", "index.distal") if "hand" in view_id else ("toe3", "ankle"):
+            point = centre_of(canvas, view_id, region_id)
+            hit = canvas.region_at(QPointF(point))
+            assert hit is not None
+            assert (hit[0].view.id, hit[1].id) == (view_id, region_id)
+
+
+def test_keys_pick_symptom_and_intensity_and_undo_redo(panel: BodyMapPanel, qtbot: QtBot) -> None:
+    editor, canvas = panel.editor, panel.editor.canvas
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_N)
+    qtbot.keyClick(canvas, Qt.Key.Key_0)
+    assert editor.symptom is Symptom.NUMBNESS
+    assert editor.intensity.value() == 10
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=centre_of(canvas, SOLE, "toe2"))
+    qtbot.keyClick(canvas, Qt.Key.Key_T)
+    qtbot.keyClick(canvas, Qt.Key.Key_3)
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=centre_of(canvas, SOLE, "toe2"))
+    assert editor.body_map.marks_in(SOLE, "toe2") == {Symptom.NUMBNESS: 10, Symptom.TINGLING: 3}
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.body_map.marks_in(SOLE, "toe2") == {Symptom.NUMBNESS: 10}
+    qtbot.keyClick(
+        canvas,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert editor.body_map.marks_in(SOLE, "toe2") == {Symptom.NUMBNESS: 10, Symptom.TINGLING: 3}
+    # Right-click clears the region; clicking the same mark again removes it.
+    qtbot.mouseClick(canvas, Qt.MouseButton.RightButton, pos=centre_of(canvas, SOLE, "toe2"))
+    assert editor.body_map.marks_in(SOLE, "toe2") == {}
+    assert saved_map(panel, qtbot) == BodyMap()
+
+
+def test_keyboard_only_marking(panel: BodyMapPanel, qtbot: QtBot) -> None:
+    canvas = panel.editor.canvas
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_PageDown)
+    assert canvas.focus is not None
+    first = canvas.focus
+    qtbot.keyClick(canvas, Qt.Key.Key_Space)
+    qtbot.keyClick(canvas, Qt.Key.Key_Up)
+    assert canvas.focus != first
+    qtbot.keyClick(canvas, Qt.Key.Key_Space)
+    assert len(panel.editor.body_map.marks) == 2
+    assert "—" in panel.editor.hover_line.text()
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)
+    assert len(panel.editor.body_map.marks) == 1
+
+
+def test_freehand_stroke_is_saved_and_reloaded_identically(
+    panel: BodyMapPanel, qtbot: QtBot
+) -> None:
+    canvas = panel.editor.canvas
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_F)
+    start = canvas.widget_point(SOLE, (-15.0, 300.0)).toPoint()
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 12):
+        qtbot.mouseMove(canvas, start + QPoint(step * 3, step * 2))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start + QPoint(33, 22))
+    strokes = panel.editor.body_map.strokes
+    assert len(strokes) == 1
+    assert strokes[0].symptom is Symptom.BURNING
+    assert len(strokes[0].points) >= 2
+    assert saved_map(panel, qtbot).strokes == strokes
+    # Reopening the visit shows exactly what was drawn.
+    assert panel.visit is not None
+    visit_id = panel.visit.id
+    panel.visit = None
+    panel.open_visit(visit_id)
+    assert panel.editor.body_map.strokes == strokes
+
+
+def test_mirror_and_copy_previous_visit(panel: BodyMapPanel, qtbot: QtBot) -> None:
+    editor, canvas = panel.editor, panel.editor.canvas
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=centre_of(canvas, SOLE, "heel"))
+    qtbot.mouseClick(editor.mirror_to_right, Qt.MouseButton.LeftButton)
+    assert editor.body_map.marks_in("right_foot.plantar", "heel") == {Symptom.BURNING: 5}
+    qtbot.waitUntil(lambda: "feet: 100%" in editor.figures.text())  # left-right overlap
+    saved_today = saved_map(panel, qtbot)
+    # Open the earlier visit: empty; copy previous finds nothing earlier than it.
+    panel.open_visit(panel.visits[1].id)
+    assert editor.body_map == BodyMap()
+    qtbot.mouseClick(editor.copy_previous, Qt.MouseButton.LeftButton)
+    assert editor.body_map == BodyMap()
+    assert "No earlier visit" in editor.hover_line.text()
+    panel.open_visit(panel.visits[0].id)
+    assert editor.body_map == saved_today
+
+
+def test_monofilament_sites_cycle_through_results(panel: BodyMapPanel, qtbot: QtBot) -> None:
+    editor, canvas = panel.editor, panel.editor.canvas
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_M)
+    assert canvas.zoomed == SOLE
+    hallux = next(s for s in get_view(SOLE).sites if s.id == "hallux")
+    where = canvas.widget_point(SOLE, hallux.at).toPoint()
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=where)
+    assert editor.body_map.monofilament == {(Limb.LEFT_FOOT, "hallux"): MonofilamentResult.FELT}
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=where)
+    assert editor.body_map.monofilament == {(Limb.LEFT_FOOT, "hallux"): MonofilamentResult.NOT_FELT}
+    combo = editor.vibration["left_foot"]
+    combo.setCurrentIndex(combo.findData("reduced"))
+    combo.activated.emit(combo.currentIndex())
+    saved = saved_map(panel, qtbot)
+    assert saved.vibration[Limb.LEFT_FOOT].value == "reduced"
+    qtbot.waitUntil(lambda: "1 not felt" in editor.monofilament_summary.text())
+
+
+def test_a_signed_visit_is_read_only(panel: BodyMapPanel, qtbot: QtBot, database: Database) -> None:
+    assert panel.visit is not None
+    visit_id = panel.visit.id
+    with database.unit_of_work() as session:
+        session.execute(update(Visit).where(Visit.id == visit_id).values(status=VisitStatus.SIGNED))
+    panel.visit = None
+    panel.open_visit(visit_id)
+    canvas = panel.editor.canvas
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=centre_of(canvas, SOLE, "heel"))
+    assert panel.editor.body_map == BodyMap()
+    assert not panel.editor.mirror_to_right.isEnabled()
+    assert "read-only" in panel.state.text()
+
+
+def test_enter_on_a_visit_opens_its_body_map(
+    window: MainWindow, database: Database, qtbot: QtBot
+) -> None:
+    patient = patients.create_patient(database, make_draft())
+    visits.create_visit(database, patient.id, VisitDraft(dt.datetime.now(dt.UTC), "L. Decicco"))
+    assert window.list_panel is not None
+    assert window.chart is not None
+    window.list_panel.refresh()
+    window.open_chart(patient.id)
+    table = window.chart.visits_table
+    table.selectRow(0)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert window.chart.tabs.currentWidget() is window.body_map_panel
+    assert window.body_map_panel.editor.canvas.hasFocus()
