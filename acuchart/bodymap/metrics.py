@@ -83,25 +83,37 @@ def affected_shape(body_map: BodyMap, view_id: str, symptom: Symptom | None = No
     return shape
 
 
+def marked_regions(body_map: BodyMap, view_id: str, symptom: Symptom | None = None) -> set[str]:
+    return {r for (v, r, s) in body_map.marks if v == view_id and symptom in (None, s)}
+
+
+def has_paint(body_map: BodyMap, view_id: str) -> bool:
+    return any(s.view_id == view_id and not s.is_eraser for s in body_map.strokes)
+
+
+def affected_area(body_map: BodyMap, view_id: str, symptom: Symptom | None = None) -> float:
+    """Area of ``affected_shape``; regions never overlap, so without paint it is a plain sum."""
+    if not has_paint(body_map, view_id):
+        regions = get_view(view_id).regions
+        return sum(regions[r].shape.area for r in marked_regions(body_map, view_id, symptom))
+    return float(affected_shape(body_map, view_id, symptom).area)
+
+
 def _share(parts: Iterable[tuple[float, float]]) -> float:
     affected, total = (sum(values) for values in zip(*parts, strict=True))
     return 100.0 * affected / total if total else 0.0
 
 
 def view_percent(body_map: BodyMap, view_id: str, symptom: Symptom | None = None) -> float:
-    return 100.0 * affected_shape(body_map, view_id, symptom).area / get_view(view_id).outline.area
+    return 100.0 * affected_area(body_map, view_id, symptom) / get_view(view_id).outline.area
 
 
 def limb_percent(body_map: BodyMap, limb: Limb, symptom: Symptom | None = None) -> float:
-    return _share(
-        (affected_shape(body_map, v.id, symptom).area, v.outline.area) for v in views_of(limb)
-    )
+    return _share((affected_area(body_map, v.id, symptom), v.outline.area) for v in views_of(limb))
 
 
 def overall_percent(body_map: BodyMap, symptom: Symptom | None = None) -> float:
-    return _share(
-        (affected_shape(body_map, v, symptom).area, get_view(v).outline.area) for v in VIEW_IDS
-    )
+    return _share((affected_area(body_map, v, symptom), get_view(v).outline.area) for v in VIEW_IDS)
 
 
 def proximal_extent(body_map: BodyMap, limb: Limb) -> Zone | None:
@@ -112,7 +124,14 @@ def proximal_extent(body_map: BodyMap, limb: Limb) -> Zone | None:
         affected = total = 0.0
         for view in views:
             shape = zone_shape(view.id, zone)
-            affected += affected_shape(body_map, view.id).intersection(shape).area
+            if has_paint(body_map, view.id):
+                affected += affected_shape(body_map, view.id).intersection(shape).area
+            else:
+                affected += sum(
+                    view.regions[r].shape.area
+                    for r in marked_regions(body_map, view.id)
+                    if view.regions[r].zone is zone
+                )
             total += shape.area
         if total and affected / total >= EXTENT_THRESHOLD:
             highest = zone
@@ -125,30 +144,44 @@ def zone_shape(view_id: str, zone: Zone) -> BaseGeometry:
     return unary_union([r.shape for r in view.regions.values() if r.zone == zone])
 
 
-def _jaccard(pairs: Iterable[tuple[BaseGeometry, BaseGeometry]]) -> float | None:
+def _overlap(
+    a: BodyMap, a_view: str, b: BodyMap, b_view: str, symptom: Symptom | None, mirror: bool
+) -> tuple[float, float]:
+    """(shared, combined) area of two views' marks; by region sums when nothing is painted."""
+    if not (has_paint(a, a_view) or has_paint(b, b_view)):
+        regions = get_view(a_view).regions
+        first, second = marked_regions(a, a_view, symptom), marked_regions(b, b_view, symptom)
+        return (
+            sum(regions[r].shape.area for r in first & second),
+            sum(regions[r].shape.area for r in first | second),
+        )
+    shape_a = affected_shape(a, a_view, symptom)
+    shape_b = affected_shape(b, b_view, symptom)
+    if mirror:
+        shape_b = affinity.scale(shape_b, -1.0, 1.0, origin=(0, 0))
+    return shape_a.intersection(shape_b).area, shape_a.union(shape_b).area
+
+
+def _jaccard(pairs: Iterable[tuple[float, float]]) -> float | None:
     shared = combined = 0.0
-    for a, b in pairs:
-        shared += a.intersection(b).area
-        combined += a.union(b).area
+    for together, either in pairs:
+        shared += together
+        combined += either
     return shared / combined if combined else None
 
 
 def symmetry(body_map: BodyMap, limbs: tuple[Limb, Limb]) -> float | None:
     """Jaccard overlap of one side with the other side mirrored (1 = perfectly symmetric)."""
-    left, _right = sorted(limbs, key=lambda limb: not limb.value.startswith("left"))
-    pairs = []
-    for view in views_of(left):
-        other = mirror_view_id(view.id)
-        mirrored = affinity.scale(affected_shape(body_map, other), -1.0, 1.0, origin=(0, 0))
-        pairs.append((affected_shape(body_map, view.id), mirrored))
-    return _jaccard(pairs)
+    left = next(limb for limb in limbs if limb.value.startswith("left"))
+    return _jaccard(
+        _overlap(body_map, view.id, body_map, mirror_view_id(view.id), None, mirror=True)
+        for view in views_of(left)
+    )
 
 
 def jaccard(a: BodyMap, b: BodyMap, symptom: Symptom | None = None) -> float | None:
     """Location agreement between two maps over all eight views; None when both are empty."""
-    return _jaccard(
-        (affected_shape(a, v, symptom), affected_shape(b, v, symptom)) for v in VIEW_IDS
-    )
+    return _jaccard(_overlap(a, v, b, v, symptom, mirror=False) for v in VIEW_IDS)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from acuchart.bodymap.metrics import MapSummary, summarise
 from acuchart.bodymap.model import BodyMap, validate_body_map
 from acuchart.db import repositories
 from acuchart.db.body_map_rows import load_body_maps, replace_body_map
@@ -87,3 +88,18 @@ def previous_map(database: Database, visit_id: int) -> VisitMap | None:
             if maps[candidate.id].has_drawing:
                 return VisitMap(repositories.to_visit_summary(candidate), maps[candidate.id])
         return None
+
+
+@dataclass(frozen=True)
+class VisitFigures:
+    visit: VisitSummary
+    body_map: BodyMap
+    summary: MapSummary
+
+
+def course_figures(database: Database, patient_id: int) -> list[VisitFigures]:
+    """Each visit's map with its figures, oldest first: for the progress tab (run in a worker)."""
+    return [
+        VisitFigures(item.visit, item.body_map, summarise(item.body_map))
+        for item in course_maps(database, patient_id)
+    ]

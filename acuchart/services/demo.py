@@ -184,7 +184,9 @@ def fill_demo_clinic(database: Database, *, patients: int = 60, seed: int = 2026
             save_body_map(
                 database,
                 visit.id,
-                demo_body_map(map_rng, record.limbs_affected, 1 + number % 4, progress),
+                demo_body_map(
+                    map_rng, record.limbs_affected, 1 + number % 4, progress, (number % 5) / 4
+                ),
             )
         if number % 23 == 22:
             set_archived(database, record.id, True)

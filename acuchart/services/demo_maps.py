@@ -12,12 +12,13 @@ from acuchart.patients import Limb
 
 
 def demo_body_map(
-    rng: random.Random, limbs: frozenset[Limb], severity: int, progress: float
+    rng: random.Random, limbs: frozenset[Limb], severity: int, progress: float, response: float
 ) -> BodyMap:
-    """``severity`` 1–4 zones above the digits at baseline; ``progress`` 0 (first visit) to 1."""
+    """``severity`` 1–4 zones above the digits at baseline; ``progress`` 0 (first visit) to 1;
+    ``response`` 0 (no change over the course) to 1 (a marked recession)."""
     body_map = BodyMap()
-    reach = max(0, round(severity - progress * rng.uniform(1.0, 2.5)))
-    strength = max(1, round(8 - progress * rng.uniform(3, 5)))
+    reach = max(0, round(severity - progress * response * 2.5))
+    strength = max(1, round(8 - progress * response * 5))
     for limb in sorted(limbs or {Limb.LEFT_FOOT, Limb.RIGHT_FOOT}):
         zones = FOOT_ZONES if "foot" in limb.value else HAND_ZONES
         limb_reach = min(len(zones) - 1, reach - (1 if "hand" in limb.value else 0))

@@ -205,6 +205,11 @@ class MainWindow(QMainWindow):
 
         self.body_map_panel = BodyMapPanel(database, self.tasks)
         self.chart.add_tab(self.body_map_panel, self.tr("Body map"))
+        from acuchart.ui.bodymap.progress import ProgressPanel
+
+        self.progress_panel = ProgressPanel(database, self.tasks)
+        self.chart.add_tab(self.progress_panel, self.tr("Progress"))
+        self.body_map_panel.saved.connect(lambda _: self.progress_panel.mark_stale())
         self.chart.visitOpened.connect(self.open_visit_map)
         self.chart.newVisitRequested.connect(self.new_visit)
         self.chart.editRequested.connect(self.edit_patient)
@@ -237,6 +242,7 @@ class MainWindow(QMainWindow):
             visits = list_visits(self.database, self.current.id)
             self.chart.show_patient(self.current, visits)
             self.body_map_panel.show_visits(visits)
+            self.progress_panel.show_patient(self.current.id, self.current.limbs_affected)
             self.chart_stack.setCurrentWidget(self.chart)
         self._update_actions()
 

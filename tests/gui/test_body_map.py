@@ -201,3 +201,45 @@ def test_enter_on_a_visit_opens_its_body_map(
     qtbot.keyClick(table, Qt.Key.Key_Return)
     assert window.chart.tabs.currentWidget() is window.body_map_panel
     assert window.body_map_panel.editor.canvas.hasFocus()
+
+
+def test_progress_compares_a_visit_with_the_first(qtbot: QtBot, database: Database) -> None:
+    from acuchart.bodymap.metrics import Change
+    from acuchart.ui.bodymap.progress import ProgressPanel
+
+    patient = patients.create_patient(database, make_draft())
+    ids = []
+    for days_ago in (21, 0):
+        when = dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)
+        ids.append(visits.create_visit(database, patient.id, VisitDraft(when, "L. Decicco")).id)
+    before = (
+        BodyMap()
+        .with_mark(SOLE, "heel", Symptom.BURNING, 8)
+        .with_mark(SOLE, "ankle", Symptom.NUMBNESS, 4)
+    )
+    after = (
+        BodyMap()
+        .with_mark(SOLE, "heel", Symptom.BURNING, 3)
+        .with_mark(SOLE, "toe2", Symptom.COLD, 2)
+    )
+    body_maps.save_body_map(database, ids[0], before)
+    body_maps.save_body_map(database, ids[1], after)
+    tasks = TaskRunner()
+    panel = ProgressPanel(database, tasks)
+    qtbot.addWidget(panel)
+    panel.resize(1100, 760)
+    panel.show_patient(patient.id, frozenset({Limb.LEFT_FOOT, Limb.RIGHT_FOOT}))
+    panel.show()
+    qtbot.waitUntil(lambda: len(panel.course) == 2)
+    assert panel.change.layers.changes == {
+        (SOLE, "heel"): Change.BETTER,
+        (SOLE, "ankle"): Change.BETTER,
+        (SOLE, "toe2"): Change.WORSE,
+    }
+    assert panel.titles[0].text().startswith("First visit")
+    assert "left foot: ankle → midfoot and heel" in panel.summary.text()
+    first, latest = panel.area_chart.series[0].values
+    assert first is not None
+    assert latest is not None
+    assert first > latest
+    tasks.shutdown()
