@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from acuchart.patients import Limb
@@ -125,8 +125,6 @@ class View:
 
     def region_at(self, x: float, y: float) -> Region | None:
         """The region under a point in view coordinates, if any."""
-        from shapely.geometry import Point
-
         where = Point(x, y)
         for region in self.regions.values():
             if region.shape.covers(where):

@@ -97,13 +97,6 @@ SYMPTOM_STYLES: dict[Symptom, SymptomStyle] = {
 }
 
 
-def symptom_for_key(key: str) -> Symptom | None:
-    for symptom, style in SYMPTOM_STYLES.items():
-        if style.key == key.upper():
-            return symptom
-    return None
-
-
 def fill_opacity(intensity: int) -> float:
     """Stronger symptoms are drawn with a denser tint: 1 → 0.18, 10 → 0.6."""
     clamped = min(MAX_INTENSITY, max(MIN_INTENSITY, intensity))

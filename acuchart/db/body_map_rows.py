@@ -44,25 +44,17 @@ def replace_body_map(session: Session, visit_id: int, body_map: BodyMap) -> None
         )
         for position, stroke in enumerate(body_map.strokes)
     )
-    session.add_all(
-        SensoryFinding(
-            visit_id=visit_id,
-            limb=limb,
-            test=SensoryTest.MONOFILAMENT,
-            site_id=site_id,
-            result=result.value,
-        )
+    findings: list[tuple[Limb, SensoryTest, str, str]] = [
+        (limb, SensoryTest.MONOFILAMENT, site_id, result.value)
         for (limb, site_id), result in body_map.monofilament.items()
-    )
-    session.add_all(
-        SensoryFinding(
-            visit_id=visit_id,
-            limb=limb,
-            test=SensoryTest.VIBRATION,
-            site_id=VIBRATION_SITE,
-            result=result.value,
-        )
+    ]
+    findings += [
+        (limb, SensoryTest.VIBRATION, VIBRATION_SITE, result.value)
         for limb, result in body_map.vibration.items()
+    ]
+    session.add_all(
+        SensoryFinding(visit_id=visit_id, limb=limb, test=test, site_id=site_id, result=result)
+        for limb, test, site_id, result in findings
     )
 
 

@@ -132,6 +132,13 @@ def load_patient(session: Session, patient_id: int, *, for_update: bool = False)
     return patient
 
 
+def load_visit(session: Session, visit_id: int, *, for_update: bool = False) -> Visit:
+    visit = session.get(Visit, visit_id, with_for_update=for_update)
+    if visit is None:
+        raise RecordNotFoundError("This visit no longer exists.")
+    return visit
+
+
 def count_visits(session: Session, patient_id: int) -> int:
     return session.scalar(select(func.count()).where(Visit.patient_id == patient_id)) or 0
 

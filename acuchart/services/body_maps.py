@@ -14,7 +14,7 @@ from acuchart.db.body_map_rows import load_body_maps, replace_body_map
 from acuchart.db.database import Database
 from acuchart.db.models import Visit
 from acuchart.db.types import utc_now
-from acuchart.errors import RecordNotFoundError, VisitSignedError
+from acuchart.errors import VisitSignedError
 from acuchart.visits import VisitStatus, VisitSummary
 
 SIGNED_MESSAGE = "This visit is signed, so its body map is locked. Corrections go in an addendum."
@@ -28,9 +28,7 @@ class VisitMap:
 
 def load_body_map(database: Database, visit_id: int) -> VisitMap:
     with database.reading() as session:
-        visit = session.get(Visit, visit_id)
-        if visit is None:
-            raise RecordNotFoundError("This visit no longer exists.")
+        visit = repositories.load_visit(session, visit_id)
         return VisitMap(
             repositories.to_visit_summary(visit), load_body_maps(session, [visit_id])[visit_id]
         )
@@ -40,9 +38,7 @@ def save_body_map(database: Database, visit_id: int, body_map: BodyMap) -> dt.da
     """Replace a draft visit's map in one transaction (a signed one is refused); the save time."""
     validate_body_map(body_map)
     with database.unit_of_work() as session:
-        visit = session.get(Visit, visit_id, with_for_update=True)
-        if visit is None:
-            raise RecordNotFoundError("This visit no longer exists.")
+        visit = repositories.load_visit(session, visit_id, for_update=True)
         if visit.status is VisitStatus.SIGNED:
             raise VisitSignedError(SIGNED_MESSAGE)
         replace_body_map(session, visit_id, body_map)
@@ -68,9 +64,7 @@ def course_maps(database: Database, patient_id: int) -> list[VisitMap]:
 def previous_map(database: Database, visit_id: int) -> VisitMap | None:
     """The most recent earlier visit of the same patient that has a drawing, for copying forward."""
     with database.reading() as session:
-        visit = session.get(Visit, visit_id)
-        if visit is None:
-            raise RecordNotFoundError("This visit no longer exists.")
+        visit = repositories.load_visit(session, visit_id)
         earlier = list(
             session.scalars(
                 select(Visit)

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from acuchart.visits import VisitStatus, VisitSummary
+from acuchart.visits import VisitSummary
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Date", "Time", "Practitioner", "Status")
@@ -47,5 +47,5 @@ class VisitListModel(QAbstractTableModel):
             local.strftime("%a %Y-%m-%d"),
             local.strftime("%H:%M"),
             visit.practitioner_name,
-            "Draft" if visit.status is VisitStatus.DRAFT else "Signed",
+            visit.status.label,
         )[index.column()]

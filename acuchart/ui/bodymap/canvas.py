@@ -78,6 +78,7 @@ class BodyMapCanvas(QWidget):
         self.brush_mm = 8.0
         self.read_only = False
         self.focus: tuple[str, str] | None = None
+        self._hover: tuple[str, str] | None = None
         self._placed: list[PlacedView] = []
         self._stroke_view: PlacedView | None = None
         self._stroke_points: list[QPointF] = []
@@ -169,7 +170,7 @@ class BodyMapCanvas(QWidget):
         painter.fillRect(self.rect(), QColor("white"))
         caption_font = QFont(self.font())
         caption_font.setBold(True)
-        hover = getattr(self, "_hover", None)
+        hover = self._hover
         for placed in self.placed_views():
             layers = self.layers
             layers.focus_region = (
@@ -236,7 +237,7 @@ class BodyMapCanvas(QWidget):
             return
         hit = self.region_at(point)
         hover = (hit[0].view.id, hit[1].id) if hit else None
-        if hover != getattr(self, "_hover", None):
+        if hover != self._hover:
             self._hover = hover
             self.hoverChanged.emit(self.describe(*hover) if hover else "")
             self.update()

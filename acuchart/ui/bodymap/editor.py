@@ -27,15 +27,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from acuchart.bodymap.exam import VibrationResult
+from acuchart.bodymap.exam import MonofilamentResult, VibrationResult
 from acuchart.bodymap.geometry import FOOT_LIMBS, VIEW_IDS, get_view
 from acuchart.bodymap.metrics import MapSummary, summarise
 from acuchart.bodymap.model import (
     BodyMap,
     make_stroke,
+    monofilament_site_ids,
     next_monofilament_result,
 )
 from acuchart.bodymap.symptoms import MAX_INTENSITY, MIN_INTENSITY, SYMPTOM_STYLES, Symptom
+from acuchart.patients import Limb
 from acuchart.ui.bodymap.canvas import BodyMapCanvas, Tool
 from acuchart.ui.bodymap.painting import swatch
 from acuchart.ui.naming import named
@@ -408,10 +410,7 @@ class BodyMapEditor(QWidget):
             self.tr("Monofilament result"),
         )
 
-    def _vibration_chosen(self, limb: object) -> None:
-        from acuchart.patients import Limb
-
-        assert isinstance(limb, Limb)
+    def _vibration_chosen(self, limb: Limb) -> None:
         value = self.vibration[limb.value].currentData()
         result = VibrationResult(value) if value else None
         self.change(self.body_map.with_vibration(limb, result), self.tr("Vibration result"))
@@ -432,12 +431,10 @@ class BodyMapEditor(QWidget):
         self.figures.setText(describe_summary(summary))
         felt = {limb: [0, 0] for limb in FOOT_LIMBS}
         for (limb, _), result in self.body_map.monofilament.items():
-            felt[limb][0 if result.value == "felt" else 1] += 1
+            felt[limb][0 if result is MonofilamentResult.FELT else 1] += 1
         lines = []
         for limb, (yes, no) in felt.items():
-            sites = len(get_view(f"{limb.value}.plantar").sites) + len(
-                get_view(f"{limb.value}.dorsal").sites
-            )
+            sites = len(monofilament_site_ids(limb))
             lines.append(f"Monofilament, {limb.label.lower()}:")
             lines.append(f"    {yes} felt · {no} not felt · {sites - yes - no} not tested")
         self.monofilament_summary.setText("\n".join(lines))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -145,7 +145,6 @@ class Layers:
     draft_path: QPainterPath | None = None  # a stroke being drawn, in pixels
     draft_symptom: Symptom | None = None
     labels: bool = False
-    marks_only: bool = field(default=False)
 
 
 def view_transform(view: View, target: QRectF) -> QTransform:
