@@ -55,5 +55,12 @@ class TaskRunner(QObject):
         else:
             on_done(result)
 
+    def wait_for_pending(self) -> None:
+        """Block until every job submitted so far has run (results are still delivered later).
+
+        A read done on the GUI thread after this sees every write queued before it.
+        """
+        self._executor.submit(lambda: None).result()
+
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -135,6 +136,35 @@ def test_freehand_stroke_is_saved_and_reloaded_identically(
     panel.visit = None
     panel.open_visit(visit_id)
     assert panel.editor.body_map.strokes == strokes
+
+
+def test_switching_visits_right_after_an_edit_keeps_it(panel: BodyMapPanel, qtbot: QtBot) -> None:
+    canvas = panel.editor.canvas
+    worker_free = threading.Event()
+    panel.tasks.run(worker_free.wait, lambda _: None, lambda _: None)  # holds the worker
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=centre_of(canvas, SOLE, "heel"))
+    assert not panel.is_saved  # the save is queued behind the held job
+    threading.Timer(0.2, worker_free.set).start()
+    today, earlier = panel.visits[0].id, panel.visits[1].id
+    panel.open_visit(earlier)
+    panel.open_visit(today)
+    assert panel.editor.body_map.marks == {(SOLE, "heel", Symptom.BURNING): 5}
+
+
+def test_a_hidden_tab_loads_its_map_when_shown(panel: BodyMapPanel, qtbot: QtBot) -> None:
+    canvas = panel.editor.canvas
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=centre_of(canvas, SOLE, "heel"))
+    panel.hide()
+    panel.visit = None
+    panel.show_visits(panel.visits)
+
+    def opened() -> int | None:
+        return panel.visit.id if panel.visit else None
+
+    assert opened() is None  # nothing read while the tab is not seen
+    panel.show()
+    assert opened() == panel.visits[0].id
+    assert panel.editor.body_map.marks == {(SOLE, "heel", Symptom.BURNING): 5}
 
 
 def test_mirror_and_copy_previous_visit(panel: BodyMapPanel, qtbot: QtBot) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from acuchart.bodymap.model import BodyMap
@@ -29,6 +30,7 @@ class BodyMapPanel(QWidget):
         self.database, self.tasks = database, tasks
         self.visits: list[VisitSummary] = []
         self.visit: VisitSummary | None = None
+        self._wanted: int | None = None  # the visit to open once the tab is shown
         self.editor = BodyMapEditor()
         self.visit_choice = named(QComboBox(), "mapVisit")
         self.visit_choice.setMinimumContentsLength(28)
@@ -66,17 +68,28 @@ class BodyMapPanel(QWidget):
         self.editor.setVisible(bool(visits))
         self.visit_choice.setEnabled(bool(visits))
         if not visits:
-            self.visit = None
+            self.visit = self._wanted = None
             self.state.clear()
             return
         ids = [v.id for v in visits]
-        self.open_visit(current if current in ids else ids[0])
+        self._wanted = current if current in ids else ids[0]
+        if self.isVisible():
+            self.open_visit(self._wanted)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Load the map only when the tab is seen: browsing patients stays fast."""
+        if self._wanted is not None:
+            self.open_visit(self._wanted)
+        super().showEvent(event)
 
     def open_visit(self, visit_id: int) -> None:
         from acuchart.services.body_maps import load_body_map
 
+        self._wanted = visit_id
         if self.visit is not None and self.visit.id == visit_id:
             return
+        if not self.is_saved:
+            self.tasks.wait_for_pending()  # the read below must see the saves still queued
         loaded = load_body_map(self.database, visit_id)
         self.visit = loaded.visit
         self.visit_choice.setCurrentIndex(self.visit_choice.findData(visit_id))
