@@ -83,7 +83,8 @@ class BodyMapCanvas(QWidget):
         self._stroke_view: PlacedView | None = None
         self._stroke_points: list[QPointF] = []
         self.setMouseTracking(True)
-        self.setMinimumSize(QSize(320, 260))
+        # Side-by-side comparisons (three canvases) must not crowd the patient list out.
+        self.setMinimumSize(QSize(320, 260) if interactive else QSize(150, 150))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         if interactive:
             self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
