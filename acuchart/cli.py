@@ -1,4 +1,4 @@
-"""Command line: ``acuchart`` starts the app; ``demo``, ``screenshot`` and ``check`` help around it.
+"""Command line: ``acuchart`` starts the app; other commands help around it.
 
 Only the standard library is imported here, so the window can appear before
 the database layer (SQLAlchemy) and the PDF layer (ReportLab) are loaded.
@@ -38,6 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
         "screenshot", parents=[database], help="save a picture of the main window"
     )
     shot.add_argument("output", metavar="OUT.png")
+    export = commands.add_parser(
+        "export-map",
+        parents=[database],
+        help="save a visit's body map as an SVG or PNG picture",
+    )
+    export.add_argument("visit_id", metavar="VISIT_ID", type=int)
+    export.add_argument("output", metavar="OUT.svg|OUT.png")
+    export.add_argument("--points", action="store_true", help="draw the acupuncture points as well")
     commands.add_parser(
         "check", parents=[database], help="check the database's integrity and schema version"
     )
@@ -51,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from acuchart.maintenance import run_check
 
         return run_check(location)
+    if args.command == "export-map":
+        from acuchart.ui.bodymap.export import run_export_command
+
+        return run_export_command(location, args.visit_id, args.output, show_points=args.points)
     if args.command == "screenshot":
         from acuchart.ui.screenshot import save_main_window_screenshot
 

@@ -97,3 +97,24 @@ def course_figures(database: Database, patient_id: int) -> list[VisitFigures]:
         VisitFigures(item.visit, item.body_map, summarise(item.body_map))
         for item in course_maps(database, patient_id)
     ]
+
+
+def visit_map_svg(database: Database, visit_id: int, *, show_points: bool = False) -> str:
+    """A visit's map as an SVG document headed with the patient and the visit."""
+    from acuchart.bodymap.svg_export import MapDocument, body_map_svg
+    from acuchart.patients import format_display_name
+
+    with database.reading() as session:
+        visit = repositories.load_visit(session, visit_id)
+        patient = visit.patient
+        body_map = load_body_maps(session, [visit_id])[visit_id]
+        local = visit.started_at.astimezone()
+        document = MapDocument(
+            title=f"{format_display_name(patient.family_name, patient.given_names)} · body map",
+            subtitle=(
+                f"Born {patient.date_of_birth:%d %b %Y} · visit {local:%d %b %Y, %H:%M} · "
+                f"{visit.practitioner_name} · {visit.status.label}"
+            ),
+            show_points=show_points,
+        )
+    return body_map_svg(body_map, document)

@@ -92,6 +92,9 @@ class MainWindow(QMainWindow):
         self.new_visit_action = self._action(
             self.tr("New visit…"), "actionNewVisit", "Ctrl+Shift+N"
         )
+        self.export_map_action = self._action(
+            self.tr("Export body map…"), "actionExportMap", "Ctrl+Shift+E"
+        )
         self.archive_action = self._action(self.tr("Archive"), "actionArchive")
         self.delete_action = self._action(self.tr("Delete…"), "actionDeletePatient")
         self.find_action = self._action(self.tr("Find patient"), "actionFind", "Ctrl+F")
@@ -101,6 +104,7 @@ class MainWindow(QMainWindow):
         self.new_patient_action.triggered.connect(self.new_patient)
         self.edit_patient_action.triggered.connect(self.edit_patient)
         self.new_visit_action.triggered.connect(self.new_visit)
+        self.export_map_action.triggered.connect(self.export_body_map)
         self.archive_action.triggered.connect(self.toggle_archived)
         self.delete_action.triggered.connect(self.delete_patient)
         self.find_action.triggered.connect(self.focus_search)
@@ -118,7 +122,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu(self.tr("&Patient"))
         for action in (
             self.new_patient_action, self.edit_patient_action, self.new_visit_action,
-            self.find_action, self.archive_action, self.delete_action,
+            self.export_map_action, self.find_action, self.archive_action, self.delete_action,
         ):  # fmt: skip
             menu.addAction(action)
         menu.addSeparator()
@@ -132,6 +136,7 @@ class MainWindow(QMainWindow):
         self.find_action.setEnabled(ready)
         self.edit_patient_action.setEnabled(active)
         self.new_visit_action.setEnabled(active)
+        self.export_map_action.setEnabled(record is not None and record.visit_count > 0)
         self.archive_action.setEnabled(record is not None)
         self.archive_action.setText(
             self.tr("Restore") if record is not None and record.is_archived else self.tr("Archive")
@@ -241,7 +246,7 @@ class MainWindow(QMainWindow):
         else:
             visits = list_visits(self.database, self.current.id)
             self.chart.show_patient(self.current, visits)
-            self.body_map_panel.show_visits(visits)
+            self.body_map_panel.show_visits(visits, patient_name=self.current.display_name)
             self.progress_panel.show_patient(self.current.id, self.current.limbs_affected)
             self.chart_stack.setCurrentWidget(self.chart)
         self._update_actions()
@@ -260,6 +265,11 @@ class MainWindow(QMainWindow):
         self.body_map_panel.open_visit(visit_id)
         self.chart.tabs.setCurrentWidget(self.body_map_panel)
         self.body_map_panel.editor.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def export_body_map(self) -> None:
+        """Save the shown visit's body map as a picture (the newest visit when none is open)."""
+        if self.chart is not None and self.current is not None:
+            self.body_map_panel.ask_export()
 
     def focus_search(self) -> None:
         if self.list_panel is not None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
@@ -273,3 +276,57 @@ def test_progress_compares_a_visit_with_the_first(qtbot: QtBot, database: Databa
     assert latest is not None
     assert first > latest
     tasks.shutdown()
+
+
+def test_export_writes_the_map_just_charted(
+    panel: BodyMapPanel, qtbot: QtBot, tmp_path: Path
+) -> None:
+    canvas = panel.editor.canvas
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=centre_of(canvas, SOLE, "heel"))
+    output = tmp_path / "map.png"
+    with qtbot.waitSignal(panel.exported, timeout=20000):
+        panel.export_to(output)  # queued behind the save: the picture holds the new mark
+    image = QImage(str(output))
+    assert image.width() == 2000
+    assert panel.state.text() == "Exported to map.png"
+    svg = tmp_path / "map.svg"
+    with qtbot.waitSignal(panel.exported, timeout=20000):
+        panel.export_to(svg)
+    assert 'fill="url(#hatch-burning)"' in svg.read_text(encoding="utf-8")
+
+
+def test_export_to_a_missing_folder_says_why(
+    panel: BodyMapPanel, qtbot: QtBot, tmp_path: Path
+) -> None:
+    panel.export_to(tmp_path / "gone" / "map.png")
+    qtbot.waitUntil(lambda: panel._error_box is not None)
+    assert panel._error_box is not None
+    assert "does not exist" in panel._error_box.text()
+    assert panel.export_button.isEnabled()
+
+
+def test_the_menu_action_suggests_a_file_name_and_exports(
+    window: MainWindow,
+    database: Database,
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    patient = patients.create_patient(database, make_draft(given_names="Zoë Ann"))
+    visits.create_visit(database, patient.id, VisitDraft(dt.datetime.now(dt.UTC), "L. Decicco"))
+    assert window.list_panel is not None
+    window.list_panel.refresh()
+    window.show_patient(patient.id)
+    assert window.export_map_action.isEnabled()
+    asked: list[str] = []
+
+    def choose(_parent: object, _title: str, suggested: str, _filter: str) -> tuple[str, str]:
+        asked.append(suggested)
+        return str(tmp_path / "referral.svg"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
+    with qtbot.waitSignal(window.body_map_panel.exported, timeout=20000):
+        window.export_map_action.trigger()
+    today = dt.datetime.now().astimezone()
+    assert Path(asked[0]).name == f"Okafor-Zoë-Ann-{today:%Y-%m-%d}-body-map.png"
+    assert "Okafor, Zoë Ann · body map" in (tmp_path / "referral.svg").read_text(encoding="utf-8")

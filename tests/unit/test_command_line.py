@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import subprocess
@@ -151,3 +152,44 @@ def test_missing_desktop_libraries_are_named_with_the_install_line(
     install_line = next(line for line in message.splitlines() if "apt-get install" in line)
     assert install_line.strip().startswith("sudo apt-get install libxcb-cursor0 libxcb-icccm4")
     assert platform_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+def test_export_map_writes_svg_and_png_of_a_visit(tmp_path: Path) -> None:
+    from acuchart.bodymap.model import BodyMap
+    from acuchart.bodymap.symptoms import Symptom
+    from acuchart.services import body_maps, patients, visits
+    from acuchart.visits import VisitDraft
+    from tests.conftest import make_draft
+
+    path = tmp_path / "chart.db"
+    database = open_database(str(path))
+    patient = patients.create_patient(database, make_draft())
+    visit = visits.create_visit(database, patient.id, VisitDraft(dt.datetime.now(dt.UTC), "Lena"))
+    body_maps.save_body_map(
+        database, visit.id, BodyMap().with_mark("left_foot.plantar", "heel", Symptom.BURNING, 8)
+    )
+    database.close()
+    svg, png = tmp_path / "map.svg", tmp_path / "map.PNG"
+    for output in (svg, png):
+        result = acuchart("export-map", str(visit.id), str(output), "--database", str(path))
+        assert result.returncode == 0, result.stderr
+        assert f"visit {visit.id}" in result.stdout
+    assert "Okafor, Nkechi · body map" in svg.read_text(encoding="utf-8")
+    assert 'fill="url(#hatch-burning)"' in svg.read_text(encoding="utf-8")
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(png))
+    assert image.width() == 2000
+    assert image.height() > image.width()
+
+    unknown = acuchart("export-map", "999", str(svg), "--database", str(path))
+    assert unknown.returncode == 1
+    assert "no visit 999" in unknown.stderr
+    wrong_kind = acuchart(
+        "export-map", str(visit.id), str(tmp_path / "map.pdf"), "--database", str(path)
+    )
+    assert wrong_kind.returncode == 1
+    assert ".svg or .png" in wrong_kind.stderr
+    assert not (tmp_path / "map.pdf").exists()
+    pictures = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("chart.db"))
+    assert pictures == ["map.PNG", "map.svg"]  # no half-written temporary files left

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from acuchart.bodymap.model import BodyMap
 from acuchart.db.database import Database
@@ -16,6 +27,13 @@ from acuchart.ui.tasks import TaskRunner
 from acuchart.visits import VisitStatus, VisitSummary
 
 
+def export_file_name(patient_name: str, visit: VisitSummary) -> str:
+    """'Patel-Hamid-2026-09-17-body-map.png': readable, and safe on every file system."""
+    words = re.findall(r"\w+", patient_name)
+    stem = "-".join(words) or "patient"
+    return f"{stem}-{visit.started_at.astimezone():%Y-%m-%d}-body-map.png"
+
+
 def visit_title(visit: VisitSummary) -> str:
     local = visit.started_at.astimezone()
     return f"{local:%d %b %Y, %H:%M} · {visit.practitioner_name} · {visit.status.label}"
@@ -23,6 +41,7 @@ def visit_title(visit: VisitSummary) -> str:
 
 class BodyMapPanel(QWidget):
     saved = Signal(int)  # visit id, after each save lands
+    exported = Signal(str)  # the file written
 
     def __init__(self, database: Database, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -41,12 +60,19 @@ class BodyMapPanel(QWidget):
         self._submitted = 0
         self._landed = 0
         self._error_box: QMessageBox | None = None
+        self.patient_name = ""
+        self.export_button = named(QPushButton(self.tr("Export…")), "mapExport")
+        self.export_button.setToolTip(
+            self.tr("Save this visit's body map as a PNG or SVG picture (Ctrl+Shift+E)")
+        )
+        self.export_button.clicked.connect(self.ask_export)
 
         head = QHBoxLayout()
         head.addWidget(QLabel(self.tr("Visit:")))
         head.addWidget(self.visit_choice)
         head.addStretch(1)
         head.addWidget(self.state)
+        head.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(head)
@@ -58,15 +84,19 @@ class BodyMapPanel(QWidget):
         self.editor.mapChanged.connect(self.save)
         self.editor.copyPreviousRequested.connect(self.copy_previous)
 
-    def show_visits(self, visits: list[VisitSummary], current: int | None = None) -> None:
+    def show_visits(
+        self, visits: list[VisitSummary], current: int | None = None, patient_name: str = ""
+    ) -> None:
         """The patient's visits, newest first; open ``current`` or the newest."""
         self.visits = visits
+        self.patient_name = patient_name
         self.visit_choice.clear()
         for visit in visits:
             self.visit_choice.addItem(visit_title(visit), visit.id)
         self.empty.setVisible(not visits)
         self.editor.setVisible(bool(visits))
         self.visit_choice.setEnabled(bool(visits))
+        self.export_button.setEnabled(bool(visits))
         if not visits:
             self.visit = self._wanted = None
             self.state.clear()
@@ -150,3 +180,60 @@ class BodyMapPanel(QWidget):
         self.editor.hover_line.setText(
             self.tr(f"Copied the map of {previous.visit.started_at.astimezone():%d %b %Y}.")
         )
+
+    @property
+    def export_visit(self) -> VisitSummary | None:
+        """The visit an export would show: the one open, or the one waiting to open."""
+        wanted = self._wanted if self.visit is None else self.visit.id
+        return next((v for v in self.visits if v.id == wanted), None)
+
+    def ask_export(self) -> None:
+        visit = self.export_visit
+        if visit is None:
+            return
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(folder or ".") / export_file_name(self.patient_name, visit))
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export body map"),
+            suggested,
+            self.tr("PNG picture (*.png);;SVG drawing (*.svg)"),
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, output: Path) -> None:
+        """Write the open visit's map off the GUI thread, after the saves still queued."""
+        from acuchart.ui.bodymap.export import export_visit_map
+
+        visit = self.export_visit
+        if visit is None:
+            return
+        if output.suffix.lower() not in (".png", ".svg"):
+            output = output.with_suffix(".png")
+        self.export_button.setEnabled(False)
+        self.state.setText(self.tr("Exporting…"))
+        self.tasks.run(
+            lambda: export_visit_map(self.database, visit.id, output),
+            self._exported,
+            self._export_failed,
+        )
+
+    def _exported(self, written: Path) -> None:
+        self.export_button.setEnabled(True)
+        self.state.setStyleSheet("")
+        self.state.setText(self.tr(f"Exported to {written.name}"))
+        self.exported.emit(str(written))
+
+    def _export_failed(self, error: BaseException) -> None:
+        self.export_button.setEnabled(True)
+        self.state.setText(self.tr("Not exported"))
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Body map not exported"),
+            self.tr(f"The body map could not be exported:\n\n{error}"),
+            parent=self,
+        )
+        box.setObjectName("mapExportError")
+        box.open()
+        self._error_box = box

@@ -1,0 +1,110 @@
+"""Export a visit's body map to an SVG or PNG file (menu and ``acuchart export-map``).
+
+The SVG comes from the geometry in plain Python; a PNG is that same SVG
+rendered by Qt, so both files show exactly the same picture.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
+from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
+
+if TYPE_CHECKING:
+    from acuchart.db.database import Database
+
+PNG_WIDTH_PX = 2000  # about 85 pixels per centimetre: sharp in a letter, small in an e-mail
+FORMATS = {".svg": "SVG", ".png": "PNG"}
+
+
+class ExportError(Exception):
+    """The export could not be written; the message says why, for the user."""
+
+
+def svg_to_png(svg: str, width_px: int = PNG_WIDTH_PX) -> bytes:
+    """Render an SVG document to PNG bytes of the given width (needs a Qt GUI application)."""
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    if not renderer.isValid():
+        raise ExportError("The body map picture could not be drawn.")
+    size = renderer.defaultSize()
+    height_px = round(width_px * size.height() / size.width())
+    image = QImage(width_px, height_px, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    renderer.render(painter, QRectF(0, 0, width_px, height_px))
+    painter.end()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs say bytes; str works
+    return bytes(buffer.data().data())
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write next to the target and rename, so a failed export never leaves half a file."""
+    directory = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def export_visit_map(
+    database: Database, visit_id: int, output: Path, *, show_points: bool = False
+) -> Path:
+    """Write the visit's map to ``output`` (.svg or .png); raise ``ExportError`` with a reason."""
+    from acuchart.services.body_maps import visit_map_svg
+
+    suffix = output.suffix.lower()
+    if suffix not in FORMATS:
+        raise ExportError(f"Choose a file name ending in .svg or .png (not “{output.name}”).")
+    if not output.parent.is_dir():
+        raise ExportError(f"The folder {output.parent} does not exist.")
+    svg = visit_map_svg(database, visit_id, show_points=show_points)
+    content = svg.encode("utf-8") if suffix == ".svg" else svg_to_png(svg)
+    try:
+        write_atomically(output, content)
+    except OSError as error:
+        raise ExportError(f"Could not write {output}: {error.strerror or error}") from error
+    return output
+
+
+def run_export_command(location: str, visit_id: int, output: str, *, show_points: bool) -> int:
+    """``acuchart export-map``: messages to the terminal, exit status 0 on success."""
+    from acuchart.db.database import open_database
+    from acuchart.db.errors import DatabaseOpenError
+    from acuchart.errors import ChartError, RecordNotFoundError
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    try:
+        database = open_database(location, read_only=True)
+    except DatabaseOpenError as error:
+        print(error, file=sys.stderr)
+        return 2
+    try:
+        written = export_visit_map(database, visit_id, Path(output), show_points=show_points)
+    except RecordNotFoundError:
+        print(f"There is no visit {visit_id} in {database.display_name}.", file=sys.stderr)
+        return 1
+    except (ExportError, ChartError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        database.close()
+        del app
+    print(f"Saved the body map of visit {visit_id} to {written}")
+    return 0
