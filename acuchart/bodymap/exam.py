@@ -27,3 +27,34 @@ class VibrationResult(enum.StrEnum):
     @property
     def label(self) -> str:
         return self.value.capitalize()
+
+
+class MonofilamentSet(enum.StrEnum):
+    """Which monofilament sites a clinic tests: a clinic setting (see DOMAIN.md)."""
+
+    TEN_SITES = "ten_sites"
+    IWGDF_THREE = "iwgdf_three"
+
+    @property
+    def label(self) -> str:
+        if self is MonofilamentSet.TEN_SITES:
+            return "10 sites"
+        return "3 sites (IWGDF)"
+
+    @property
+    def site_ids(self) -> frozenset[str] | None:
+        """The sites tested; None means every site drawn on the foot views."""
+        if self is MonofilamentSet.IWGDF_THREE:
+            return frozenset({"hallux", "met1", "met5"})
+        return None
+
+
+MONOFILAMENT_SET_SETTING = "monofilament_set"
+
+
+def parse_monofilament_set(value: str) -> MonofilamentSet:
+    """A stored setting, falling back to the 10-site default for anything unknown."""
+    try:
+        return MonofilamentSet(value)
+    except ValueError:
+        return MonofilamentSet.TEN_SITES

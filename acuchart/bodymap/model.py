@@ -15,6 +15,8 @@ from acuchart.bodymap.exam import MonofilamentResult, VibrationResult
 from acuchart.bodymap.geometry import (
     FOOT_LIMBS,
     Coordinate,
+    SensorySite,
+    View,
     all_views,
     mirror_view_id,
 )
@@ -179,6 +181,33 @@ def next_monofilament_result(current: MonofilamentResult | None) -> Monofilament
 def monofilament_site_ids(limb: Limb) -> list[str]:
     """Every monofilament site drawn on the views of one foot."""
     return [site.id for view in all_views().values() if view.limb == limb for site in view.sites]
+
+
+def sites_shown(
+    view: View, body_map: BodyMap, chosen: frozenset[str] | None
+) -> tuple[SensorySite, ...]:
+    """The sites of the clinic's set, plus any site that already holds a result (never hidden)."""
+    return tuple(
+        site
+        for site in view.sites
+        if chosen is None or site.id in chosen or (view.limb, site.id) in body_map.monofilament
+    )
+
+
+def monofilament_counts(
+    body_map: BodyMap, limb: Limb, chosen: frozenset[str] | None
+) -> tuple[int, int, int]:
+    """Felt, not felt and not tested among the sites shown for one foot."""
+    shown = {
+        site.id
+        for view in all_views().values()
+        if view.limb == limb
+        for site in sites_shown(view, body_map, chosen)
+    }
+    results = [body_map.monofilament.get((limb, site_id)) for site_id in shown]
+    felt = results.count(MonofilamentResult.FELT)
+    not_felt = results.count(MonofilamentResult.NOT_FELT)
+    return felt, not_felt, len(shown) - felt - not_felt
 
 
 def validate_body_map(body_map: BodyMap) -> None:

@@ -18,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from acuchart.bodymap.exam import MonofilamentResult
 from acuchart.bodymap.geometry import Ring, View, all_views
 from acuchart.bodymap.metrics import painted_strokes, summarise
-from acuchart.bodymap.model import BodyMap
+from acuchart.bodymap.model import BodyMap, sites_shown
 from acuchart.bodymap.symptoms import HATCH_TILES, Symptom, fill_opacity
 
 MARGIN = 10.0
@@ -44,6 +44,7 @@ class MapDocument:
     subtitle: str  # e.g. the visit's date and practitioner
     show_points: bool = False
     needled_points: frozenset[str] = frozenset()
+    monofilament_sites: frozenset[str] | None = None  # the clinic's set; None = all ten
 
 
 def _number(value: float) -> str:
@@ -110,9 +111,9 @@ def _fill(data: str, symptom: Symptom, intensity: int) -> str:
     )
 
 
-def _sites(view: View, body_map: BodyMap) -> list[str]:
+def _sites(view: View, body_map: BodyMap, chosen: frozenset[str] | None) -> list[str]:
     parts = []
-    for site in view.sites:
+    for site in sites_shown(view, body_map, chosen):
         x, y = (_number(v) for v in site.at)
         result = body_map.monofilament.get((view.limb, site.id))
         if result is MonofilamentResult.FELT:
@@ -172,7 +173,7 @@ def view_svg(view: View, body_map: BodyMap, document: MapDocument) -> str:
         f'<path d="{_ring_data(view.outline_ring)}" fill="none" stroke="{OUTLINE}" '
         'stroke-width="0.7" stroke-linejoin="round"/>'
     )
-    parts += _sites(view, body_map)
+    parts += _sites(view, body_map, document.monofilament_sites)
     if document.show_points or document.needled_points:
         parts += _points(view, document)
     parts.append("</g>")

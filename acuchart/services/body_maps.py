@@ -101,9 +101,12 @@ def course_figures(database: Database, patient_id: int) -> list[VisitFigures]:
 
 def visit_map_svg(database: Database, visit_id: int, *, show_points: bool = False) -> str:
     """A visit's map as an SVG document headed with the patient and the visit."""
+    from acuchart.bodymap.exam import MONOFILAMENT_SET_SETTING, parse_monofilament_set
     from acuchart.bodymap.svg_export import MapDocument, body_map_svg
     from acuchart.patients import format_display_name
+    from acuchart.services.clinic import get_setting
 
+    site_set = parse_monofilament_set(get_setting(database, MONOFILAMENT_SET_SETTING))
     with database.reading() as session:
         visit = repositories.load_visit(session, visit_id)
         patient = visit.patient
@@ -116,5 +119,6 @@ def visit_map_svg(database: Database, visit_id: int, *, show_points: bool = Fals
                 f"{visit.practitioner_name} · {visit.status.label}"
             ),
             show_points=show_points,
+            monofilament_sites=site_set.site_ids,
         )
     return body_map_svg(body_map, document)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
-from acuchart.bodymap.exam import MonofilamentResult
+from acuchart.bodymap.exam import MONOFILAMENT_SET_SETTING, MonofilamentResult, MonofilamentSet
 from acuchart.bodymap.geometry import get_view
 from acuchart.bodymap.model import BodyMap
 from acuchart.bodymap.symptoms import Symptom
@@ -22,6 +22,7 @@ from acuchart.db.database import Database
 from acuchart.db.models import Visit
 from acuchart.patients import Limb
 from acuchart.services import body_maps, patients, visits
+from acuchart.services.clinic import get_setting
 from acuchart.ui.bodymap.canvas import BodyMapCanvas
 from acuchart.ui.bodymap.panel import BodyMapPanel
 from acuchart.ui.main_window import MainWindow
@@ -330,3 +331,38 @@ def test_the_menu_action_suggests_a_file_name_and_exports(
     today = dt.datetime.now().astimezone()
     assert Path(asked[0]).name == f"Okafor-Zoë-Ann-{today:%Y-%m-%d}-body-map.png"
     assert "Okafor, Zoë Ann · body map" in (tmp_path / "referral.svg").read_text(encoding="utf-8")
+
+
+def test_the_clinic_can_test_the_three_iwgdf_sites_instead(
+    panel: BodyMapPanel, qtbot: QtBot, database: Database
+) -> None:
+    editor, canvas = panel.editor, panel.editor.canvas
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_M)
+    sites = {s.id: s for s in get_view(SOLE).sites}
+    heel = canvas.widget_point(SOLE, sites["heel"].at).toPoint()
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=heel)  # recorded under 10 sites
+    assert editor.body_map.monofilament == {(Limb.LEFT_FOOT, "heel"): MonofilamentResult.FELT}
+    choice = editor.monofilament_set
+    choice.setCurrentIndex(choice.findData(MonofilamentSet.IWGDF_THREE.value))
+    choice.activated.emit(choice.currentIndex())
+    panel.tasks.wait_for_pending()
+    assert get_setting(database, MONOFILAMENT_SET_SETTING) == MonofilamentSet.IWGDF_THREE.value
+    qtbot.waitUntil(
+        lambda: "0 felt · 0 not felt · 3 not tested" in editor.monofilament_summary.text()
+    )
+    # The heel keeps its result and stays shown; a site outside the set no longer answers clicks.
+    assert "1 felt · 0 not felt · 3 not tested" in editor.monofilament_summary.text()
+    met3 = canvas.widget_point(SOLE, sites["met3"].at).toPoint()
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=met3)
+    assert (Limb.LEFT_FOOT, "met3") not in editor.body_map.monofilament
+    met1 = canvas.widget_point(SOLE, sites["met1"].at).toPoint()
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=met1)
+    assert editor.body_map.monofilament[(Limb.LEFT_FOOT, "met1")] is MonofilamentResult.FELT
+    # A new panel (another session, another workstation) starts with the clinic's set.
+    other = BodyMapPanel(database, panel.tasks)
+    qtbot.addWidget(other)
+    other.show_visits(panel.visits)
+    other.show()
+    qtbot.waitUntil(lambda: other.visit is not None)
+    assert other.editor.monofilament_set.currentData() == MonofilamentSet.IWGDF_THREE.value

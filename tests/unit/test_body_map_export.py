@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from acuchart.bodymap.exam import MonofilamentResult
+from acuchart.bodymap.exam import MonofilamentResult, MonofilamentSet
 from acuchart.bodymap.geometry import VIEW_IDS
-from acuchart.bodymap.model import BodyMap, make_stroke
+from acuchart.bodymap.model import BodyMap, make_stroke, monofilament_counts
 from acuchart.bodymap.svg_export import MapDocument, body_map_svg
 from acuchart.bodymap.symptoms import Symptom
 from acuchart.db.database import Database
@@ -83,3 +83,16 @@ def test_the_service_heads_the_picture_with_patient_and_visit(database: Database
         if c.find(f"{SVG}title") is not None
     }
     assert {"LR3", "KI1", "LI4"} <= point_titles
+
+
+def test_only_the_clinics_monofilament_sites_are_drawn() -> None:
+    recorded = BodyMap().with_monofilament(Limb.LEFT_FOOT, "heel", MonofilamentResult.NOT_FELT)
+    three = MapDocument("A", "B", monofilament_sites=MonofilamentSet.IWGDF_THREE.site_ids)
+    for body_map, expected in ((BodyMap(), 6), (recorded, 7)):  # 3 per foot, plus a recorded one
+        root = parse(body_map_svg(body_map, three))
+        rings = [c for c in root.iter(f"{SVG}circle") if c.get("r") == "4.5"]
+        assert len(rings) == expected
+    everything = parse(body_map_svg(BodyMap(), MapDocument("A", "B")))
+    assert len([c for c in everything.iter(f"{SVG}circle") if c.get("r") == "4.5"]) == 20
+    assert monofilament_counts(recorded, Limb.LEFT_FOOT, three.monofilament_sites) == (0, 1, 3)
+    assert monofilament_counts(BodyMap(), Limb.RIGHT_FOOT, None) == (0, 0, 10)

@@ -29,7 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from acuchart.bodymap.geometry import VIEW_IDS, Region, View, get_view
-from acuchart.bodymap.model import BodyMap
+from acuchart.bodymap.model import BodyMap, sites_shown
 from acuchart.bodymap.symptoms import Symptom
 from acuchart.ui.bodymap.painting import Layers, paint_view, view_transform
 
@@ -265,7 +265,7 @@ class BodyMapCanvas(QWidget):
     def _site_near(self, placed: PlacedView, point: QPointF) -> str | None:
         x, y = placed.to_mm(point)
         best = min(
-            placed.view.sites,
+            sites_shown(placed.view, self.body_map, self.layers.monofilament_sites),
             key=lambda s: math.hypot(s.at[0] - x, s.at[1] - y),
             default=None,
         )

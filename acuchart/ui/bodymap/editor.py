@@ -22,18 +22,19 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from acuchart.bodymap.exam import MonofilamentResult, VibrationResult
+from acuchart.bodymap.exam import MonofilamentSet, VibrationResult
 from acuchart.bodymap.geometry import FOOT_LIMBS, VIEW_IDS, get_view
 from acuchart.bodymap.metrics import MapSummary, summarise
 from acuchart.bodymap.model import (
     BodyMap,
     make_stroke,
-    monofilament_site_ids,
+    monofilament_counts,
     next_monofilament_result,
 )
 from acuchart.bodymap.symptoms import MAX_INTENSITY, MIN_INTENSITY, SYMPTOM_STYLES, Symptom
@@ -42,6 +43,7 @@ from acuchart.ui.bodymap.canvas import BodyMapCanvas, Tool
 from acuchart.ui.bodymap.painting import swatch
 from acuchart.ui.naming import named
 
+SIDE_PANEL_WIDTH = 262
 TOOL_LABELS = {
     Tool.REGION: (
         "Regions",
@@ -87,6 +89,7 @@ def percent(value: float) -> str:
 class BodyMapEditor(QWidget):
     mapChanged = Signal(object)  # BodyMap
     copyPreviousRequested = Signal()
+    monofilamentSetChosen = Signal(str)  # a MonofilamentSet value: the clinic's choice
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,6 +154,12 @@ class BodyMapEditor(QWidget):
         # Short lines, no wrapping: wrapped labels get too little height in a layout.
         self.vibration: dict[str, QComboBox] = {}
         self.monofilament_summary = named(QLabel(), "monofilamentSummary")
+        self.monofilament_set = named(QComboBox(), "monofilamentSet")
+        for choice in MonofilamentSet:
+            self.monofilament_set.addItem(choice.label, choice.value)
+        self.monofilament_set.setToolTip(
+            self.tr("Which monofilament sites this clinic tests (a setting for every patient)")
+        )
         self.hover_line = named(QLabel(" "), "hoverLine")
         self.hover_line.setProperty("role", "fieldHint")
         self._figures_timer = QTimer(self)
@@ -208,17 +217,21 @@ class BodyMapEditor(QWidget):
                 combo.addItem(result.label, result.value)
             self.vibration[limb.value] = combo
             exam.addRow(self.tr(f"Vibration, {limb.label.lower()}:"), combo)
+        exam.addRow(self.tr("Monofilament set:"), self.monofilament_set)
         side.addLayout(exam)
         side.addWidget(self.monofilament_summary)
         side.addStretch(1)
         side_box = QWidget()
         side_box.setLayout(side)
+        side_box.setFixedWidth(SIDE_PANEL_WIDTH)
         side_scroll = QScrollArea()
         side_scroll.setWidget(side_box)
         side_scroll.setWidgetResizable(True)
         side_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        side_scroll.setFixedWidth(270)
+        # Room for the scroll bar, so a short window never clips the buttons.
+        bar = side_scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        side_scroll.setFixedWidth(SIDE_PANEL_WIDTH + bar + 2)
 
         body = QHBoxLayout()
         body.addWidget(self.canvas, 1)
@@ -257,6 +270,7 @@ class BodyMapEditor(QWidget):
             self.vibration[limb.value].activated.connect(
                 lambda _, limb=limb: self._vibration_chosen(limb)
             )
+        self.monofilament_set.activated.connect(self._monofilament_set_chosen)
         self._figures_timer.timeout.connect(self._show_figures)
         self._shortcuts()
 
@@ -346,6 +360,19 @@ class BodyMapEditor(QWidget):
         self.canvas.layers.show_points = shown
         self.canvas.update()
 
+    def _monofilament_set_chosen(self, index: int) -> None:
+        choice = MonofilamentSet(self.monofilament_set.itemData(index))
+        self.set_monofilament_set(choice)
+        self.monofilamentSetChosen.emit(choice.value)
+
+    def set_monofilament_set(self, choice: MonofilamentSet) -> None:
+        """Show the sites of the clinic's set (sites that already hold a result stay shown)."""
+        with QSignalBlocker(self.monofilament_set):
+            self.monofilament_set.setCurrentIndex(self.monofilament_set.findData(choice.value))
+        self.canvas.layers.monofilament_sites = choice.site_ids
+        self.canvas.update()
+        self._figures_timer.start()
+
     def set_needled_points(self, codes: frozenset[str]) -> None:
         self.canvas.layers.highlighted_points = codes
         self.canvas.update()
@@ -429,14 +456,13 @@ class BodyMapEditor(QWidget):
     def _show_figures(self) -> None:
         summary = summarise(self.body_map)
         self.figures.setText(describe_summary(summary))
-        felt = {limb: [0, 0] for limb in FOOT_LIMBS}
-        for (limb, _), result in self.body_map.monofilament.items():
-            felt[limb][0 if result is MonofilamentResult.FELT else 1] += 1
         lines = []
-        for limb, (yes, no) in felt.items():
-            sites = len(monofilament_site_ids(limb))
+        for limb in FOOT_LIMBS:
+            yes, no, untested = monofilament_counts(
+                self.body_map, limb, self.canvas.layers.monofilament_sites
+            )
             lines.append(f"Monofilament, {limb.label.lower()}:")
-            lines.append(f"    {yes} felt · {no} not felt · {sites - yes - no} not tested")
+            lines.append(f"    {yes} felt · {no} not felt · {untested} not tested")
         self.monofilament_summary.setText("\n".join(lines))
 
 

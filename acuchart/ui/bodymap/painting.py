@@ -27,7 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from acuchart.bodymap.exam import MonofilamentResult
 from acuchart.bodymap.geometry import Ring, View, get_view
 from acuchart.bodymap.metrics import Change, painted_strokes
-from acuchart.bodymap.model import BodyMap
+from acuchart.bodymap.model import BodyMap, sites_shown
 from acuchart.bodymap.symptoms import HATCH_TILES, Symptom, fill_opacity
 
 SKIN = QColor("#fbf3ec")
@@ -138,6 +138,7 @@ class Layers:
 
     show_points: bool = False
     show_sensory: bool = True
+    monofilament_sites: frozenset[str] | None = None  # the clinic's set; None = all ten
     highlighted_points: frozenset[str] = frozenset()
     changes: Mapping[tuple[str, str], Change] | None = None
     focus_region: str | None = None
@@ -192,7 +193,7 @@ def paint_view(
     painter.setPen(QPen(OUTLINE, 1.6))
     painter.drawPath(outline)
     if layers.show_sensory and view.sites:
-        paint_sites(painter, view, transform, body_map)
+        paint_sites(painter, view, transform, body_map, layers.monofilament_sites)
     if layers.show_points:
         paint_points(painter, view, transform, layers)
     highlights = (
@@ -205,10 +206,16 @@ def paint_view(
             painter.drawPath(regions[highlighted])
 
 
-def paint_sites(painter: QPainter, view: View, transform: QTransform, body_map: BodyMap) -> None:
+def paint_sites(
+    painter: QPainter,
+    view: View,
+    transform: QTransform,
+    body_map: BodyMap,
+    chosen: frozenset[str] | None = None,
+) -> None:
     """Monofilament sites: open ring = not tested, filled dot = felt, cross = not felt."""
     radius = max(4.0, 4.5 * transform.m11())
-    for site in view.sites:
+    for site in sites_shown(view, body_map, chosen):
         centre = transform.map(QPointF(*site.at))
         result = body_map.monofilament.get((view.limb, site.id))
         painter.setPen(QPen(QColor("#1d4e89"), 1.6))

@@ -83,6 +83,8 @@ class BodyMapPanel(QWidget):
         )
         self.editor.mapChanged.connect(self.save)
         self.editor.copyPreviousRequested.connect(self.copy_previous)
+        self.editor.monofilamentSetChosen.connect(self.save_monofilament_set)
+        self._setting_read = False
 
     def show_visits(
         self, visits: list[VisitSummary], current: int | None = None, patient_name: str = ""
@@ -120,6 +122,8 @@ class BodyMapPanel(QWidget):
             return
         if not self.is_saved:
             self.tasks.wait_for_pending()  # the read below must see the saves still queued
+        if not self._setting_read:
+            self._read_monofilament_set()
         loaded = load_body_map(self.database, visit_id)
         self.visit = loaded.visit
         self.visit_choice.setCurrentIndex(self.visit_choice.findData(visit_id))
@@ -180,6 +184,35 @@ class BodyMapPanel(QWidget):
         self.editor.hover_line.setText(
             self.tr(f"Copied the map of {previous.visit.started_at.astimezone():%d %b %Y}.")
         )
+
+    def _read_monofilament_set(self) -> None:
+        from acuchart.bodymap.exam import MONOFILAMENT_SET_SETTING, parse_monofilament_set
+        from acuchart.services.clinic import get_setting
+
+        self._setting_read = True
+        value = get_setting(self.database, MONOFILAMENT_SET_SETTING)
+        self.editor.set_monofilament_set(parse_monofilament_set(value))
+
+    def save_monofilament_set(self, value: str) -> None:
+        """The clinic's choice of sites, kept for every patient and workstation."""
+        from acuchart.bodymap.exam import MONOFILAMENT_SET_SETTING
+        from acuchart.services.clinic import set_setting
+
+        self.tasks.run(
+            lambda: set_setting(self.database, MONOFILAMENT_SET_SETTING, value),
+            lambda _: None,
+            self._failed_setting,
+        )
+
+    def _failed_setting(self, error: BaseException) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Setting not saved"),
+            self.tr(f"The monofilament set could not be saved:\n\n{error}"),
+            parent=self,
+        )
+        box.open()
+        self._error_box = box
 
     @property
     def export_visit(self) -> VisitSummary | None:
