@@ -26,6 +26,9 @@ def decode_points(text: str) -> tuple[tuple[float, float], ...]:
 
 def replace_body_map(session: Session, visit_id: int, body_map: BodyMap) -> None:
     """Write a visit's whole map in place of the stored one (inside the caller's transaction)."""
+    from acuchart.db.signing_guard import ensure_unsigned
+
+    ensure_unsigned(session, visit_id)  # the bulk delete below is out of the ORM guard's sight
     for table in (BodyMapMark, BodyMapStroke, SensoryFinding):
         session.execute(delete(table).where(table.visit_id == visit_id))
     session.add_all(

@@ -17,7 +17,10 @@ from sqlalchemy import URL, Engine, create_engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from acuchart.db import sqlite
+from acuchart.db import (
+    signing_guard,  # noqa: F401  (registers the lock on signed visits)
+    sqlite,
+)
 from acuchart.db.errors import DatabaseOpenError
 
 

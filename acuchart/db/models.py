@@ -190,6 +190,66 @@ class SensoryFinding(Base):
     result: Mapped[str] = mapped_column(String(20))
 
 
+class VisitNote(Base):
+    """The session note of a visit as one JSON document, and its signature once signed.
+
+    The document is the note exactly as :mod:`acuchart.notes.model` writes it;
+    ``content_hash`` is the SHA-256 of the canonical signed content (note, body
+    map, visit, signer, time), so a change made behind the app's back shows.
+    """
+
+    __tablename__ = "visit_notes"
+
+    visit_id: Mapped[int] = mapped_column(
+        ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True
+    )
+    content: Mapped[str] = mapped_column(Text)
+    format_version: Mapped[int] = mapped_column(Integer)
+    saved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    signed_by: Mapped[str | None] = mapped_column(String(200))
+    signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class NoteAddendum(Base):
+    """A correction or later addition to a signed note; the original stays as it was."""
+
+    __tablename__ = "note_addenda"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class VisitScore(Base):
+    """One outcome score of a visit (``nrs.pain_average``, ``pgic``, ``mnsi``, ``named:DN4``).
+
+    Derived from the note on every save, so timelines and trends are one indexed query.
+    """
+
+    __tablename__ = "visit_scores"
+
+    visit_id: Mapped[int] = mapped_column(
+        ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+
+
+class PointProtocol(Base):
+    """A saved set of points ("CIPN hands") to start a plan from."""
+
+    __tablename__ = "point_protocols"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    # JSON list of needled points, as in the note's plan.
+    points: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
 class ClinicSetting(Base):
     """Clinic-wide settings kept with the data (clinic name, ...), shared by every workstation."""
 

@@ -207,7 +207,12 @@ class MainWindow(QMainWindow):
         self.list_panel.currentPatientChanged.connect(self.show_patient)
         self.list_panel.patientActivated.connect(self.open_chart)
         from acuchart.ui.bodymap.panel import BodyMapPanel
+        from acuchart.ui.notes.panel import NotePanel
 
+        self.note_panel = NotePanel(database, self.tasks)
+        self.chart.add_tab(self.note_panel, self.tr("Note"))
+        self.note_panel.signed.connect(self._visit_signed)
+        self.note_panel.saved.connect(self._remember_draft)
         self.body_map_panel = BodyMapPanel(database, self.tasks)
         self.chart.add_tab(self.body_map_panel, self.tr("Body map"))
         from acuchart.ui.bodymap.progress import ProgressPanel
@@ -215,7 +220,7 @@ class MainWindow(QMainWindow):
         self.progress_panel = ProgressPanel(database, self.tasks)
         self.chart.add_tab(self.progress_panel, self.tr("Progress"))
         self.body_map_panel.saved.connect(lambda _: self.progress_panel.mark_stale())
-        self.chart.visitOpened.connect(self.open_visit_map)
+        self.chart.visitOpened.connect(self.open_visit_note)
         self.chart.newVisitRequested.connect(self.new_visit)
         self.chart.editRequested.connect(self.edit_patient)
         show_archived = self.settings.get(keys.SHOW_ARCHIVED)
@@ -226,6 +231,7 @@ class MainWindow(QMainWindow):
         )
         self._update_actions()
         self.list_panel.focus_search()
+        self.return_to_open_draft()
 
     # -- showing a patient --------------------------------------------------
     def show_patient(self, patient_id: int | None) -> None:
@@ -246,6 +252,7 @@ class MainWindow(QMainWindow):
         else:
             visits = list_visits(self.database, self.current.id)
             self.chart.show_patient(self.current, visits)
+            self.note_panel.show_visits(visits)
             self.body_map_panel.show_visits(visits, patient_name=self.current.display_name)
             self.progress_panel.show_patient(self.current.id, self.current.limbs_affected)
             self.chart_stack.setCurrentWidget(self.chart)
@@ -257,6 +264,55 @@ class MainWindow(QMainWindow):
             self.show_patient(patient_id)
         if self.chart is not None and self.current is not None:
             self.chart.visits_table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_visit_note(self, visit_id: int) -> None:
+        """Enter on a visit: write its note, starting with the subjective section."""
+        if self.chart is None:
+            return
+        self.note_panel.open_visit(visit_id)
+        self.chart.tabs.setCurrentWidget(self.note_panel)
+        self.note_panel.editor.chief_complaint.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _visit_signed(self, visit_id: int) -> None:
+        """The list shows the visit signed and the body map locks with it."""
+        self.settings.set(keys.OPEN_DRAFT, "")
+        if self.current is None:
+            return
+        from acuchart.services.visits import list_visits
+
+        assert self.database is not None
+        visits = list_visits(self.database, self.current.id)
+        assert self.chart is not None
+        self.chart.show_patient(self.current, visits)
+        self.body_map_panel.visit = None
+        self.body_map_panel.show_visits(
+            visits, current=visit_id, patient_name=self.current.display_name
+        )
+        self.statusBar().showMessage(self.tr("Note signed."), 5000)
+
+    def _remember_draft(self, visit_id: int) -> None:
+        """Reopening the app returns to the draft being written."""
+        if self.current is not None:
+            self.settings.set(keys.OPEN_DRAFT, f"{self.current.id}:{visit_id}")
+
+    def return_to_open_draft(self) -> None:
+        """At start: open the chart and note that were being written when the app last closed."""
+        from acuchart.errors import RecordNotFoundError
+        from acuchart.services.notes import load_note
+
+        value = self.settings.get(keys.OPEN_DRAFT)
+        if not value or self.database is None or self.list_panel is None:
+            return
+        try:
+            patient_id, visit_id = (int(part) for part in value.split(":"))
+            state = load_note(self.database, visit_id)
+        except (ValueError, RecordNotFoundError):
+            self.settings.set(keys.OPEN_DRAFT, "")
+            return
+        if state.is_signed or state.visit.patient_id != patient_id:
+            return
+        self.show_patient(patient_id)
+        self.open_visit_note(visit_id)
 
     def open_visit_map(self, visit_id: int) -> None:
         """Enter on a visit: chart its body map."""
@@ -343,7 +399,7 @@ class MainWindow(QMainWindow):
             if dialog.created is not None:
                 self.settings.set(keys.PRACTITIONER_NAME, dialog.created.practitioner_name)
                 self.reload_patient(record.id)
-                self.open_visit_map(dialog.created.id)
+                self.open_visit_note(dialog.created.id)
                 self.statusBar().showMessage(self.tr("Visit started."), 5000)
             dialog.deleteLater()
 
@@ -398,6 +454,8 @@ class MainWindow(QMainWindow):
                 return
             if form.isVisible():  # saving from the prompt has already closed it
                 form.done(0)
+        if self.chart is not None:
+            self.note_panel.flush()  # the last words typed are written before the app goes
         self.settings.set(keys.MAIN_WINDOW_GEOMETRY, self.saveGeometry())
         self.settings.set(keys.MAIN_WINDOW_STATE, self.saveState())
         if self.splitter is not None:

@@ -28,6 +28,9 @@ MAIN_SPLITTER = Setting("main_window/splitter", QByteArray(), "Patient list widt
 CHART_SPLITTER = Setting("chart/splitter", QByteArray(), "Visits and details split")
 SHOW_ARCHIVED = Setting("patient_list/show_archived", False, "Show archived patients")
 PRACTITIONER_NAME = Setting("visits/practitioner_name", "", "Practitioner for new visits")
+OPEN_DRAFT = Setting(
+    "notes/open_draft", "", "The note being written (patient:visit), reopened at start"
+)
 PATIENT_FORM_GEOMETRY = Setting("patient_form/geometry", QByteArray(), "Patient form size")
 
 

@@ -221,7 +221,7 @@ def test_a_signed_visit_is_read_only(panel: BodyMapPanel, qtbot: QtBot, database
     assert "read-only" in panel.state.text()
 
 
-def test_enter_on_a_visit_opens_its_body_map(
+def test_enter_on_a_visit_opens_its_note_and_the_map_is_a_tab_away(
     window: MainWindow, database: Database, qtbot: QtBot
 ) -> None:
     patient = patients.create_patient(database, make_draft())
@@ -233,6 +233,9 @@ def test_enter_on_a_visit_opens_its_body_map(
     table = window.chart.visits_table
     table.selectRow(0)
     qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert window.chart.tabs.currentWidget() is window.note_panel
+    assert window.note_panel.editor.chief_complaint.hasFocus()
+    window.open_visit_map(window.note_panel.visits[0].id)
     assert window.chart.tabs.currentWidget() is window.body_map_panel
     assert window.body_map_panel.editor.canvas.hasFocus()
 

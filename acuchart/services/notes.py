@@ -1,0 +1,371 @@
+"""Session-note actions: save a draft, sign, add an addendum, verify signatures, scores.
+
+Every write is one transaction. A signed visit is refused here with a clear
+message, and again by the model-layer guard (``acuchart.db.signing_guard``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from acuchart.bodymap.model import BodyMap
+from acuchart.db import repositories
+from acuchart.db.body_map_rows import load_body_maps
+from acuchart.db.database import Database
+from acuchart.db.models import NoteAddendum, PointProtocol, Visit, VisitNote, VisitScore
+from acuchart.db.signing_guard import SIGNED_MESSAGE
+from acuchart.db.types import utc_now
+from acuchart.errors import ChartError, RecordNotFoundError, VisitSignedError
+from acuchart.notes.model import FORMAT_VERSION, NeedledPoint, Plan, SessionNote, from_dict, to_dict
+from acuchart.notes.points import point_library
+from acuchart.notes.scores import MNSI_ITEM_COUNT, mnsi_score
+from acuchart.notes.signature import SignedIdentity, content_hash
+from acuchart.notes.validation import MAX_TEXT, signing_problems, validate_note
+from acuchart.patients import Precaution
+from acuchart.validation import ValidationError, clean_text
+from acuchart.visits import MAX_PRACTITIONER_NAME, VisitStatus, VisitSummary
+
+
+class SigningRefusedError(ChartError):
+    """The note cannot be signed yet; ``problems`` lists what to settle first."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("The note cannot be signed yet:\n• " + "\n• ".join(problems))
+
+
+@dataclass(frozen=True)
+class Signature:
+    signed_by: str
+    signed_at: dt.datetime
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Addendum:
+    id: int
+    author: str
+    created_at: dt.datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class NoteState:
+    """A visit's note as the editor needs it."""
+
+    visit: VisitSummary
+    note: SessionNote
+    saved_at: dt.datetime | None
+    signature: Signature | None
+    addenda: tuple[Addendum, ...]
+    precautions: frozenset[Precaution]
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signature is not None
+
+
+def _note_of(row: VisitNote | None) -> SessionNote:
+    return SessionNote() if row is None else from_dict(json.loads(row.content))
+
+
+def _signature_of(row: VisitNote | None) -> Signature | None:
+    if row is None or row.signed_at is None or row.signed_by is None:
+        return None
+    return Signature(row.signed_by, row.signed_at, row.content_hash or "")
+
+
+def _addenda(session: Session, visit_id: int) -> tuple[Addendum, ...]:
+    rows = session.scalars(
+        select(NoteAddendum)
+        .where(NoteAddendum.visit_id == visit_id)
+        .order_by(NoteAddendum.created_at, NoteAddendum.id)
+    )
+    return tuple(Addendum(r.id, r.author, r.created_at, r.text) for r in rows)
+
+
+def load_note(database: Database, visit_id: int) -> NoteState:
+    with database.reading() as session:
+        visit = repositories.load_visit(session, visit_id)
+        row = session.get(VisitNote, visit_id)
+        return NoteState(
+            visit=repositories.to_visit_summary(visit),
+            note=_note_of(row),
+            saved_at=row.saved_at if row else None,
+            signature=_signature_of(row),
+            addenda=_addenda(session, visit_id),
+            precautions=frozenset(p.precaution for p in visit.patient.precaution_rows),
+        )
+
+
+def derive_scores(note: SessionNote) -> dict[str, float]:
+    """The note's outcome scores under the names the timeline uses."""
+    scores: dict[str, float] = {f"nrs.{item.value}": v for item, v in note.subjective.nrs.items()}
+    outcomes = note.outcomes
+    if outcomes.pgic is not None:
+        scores["pgic"] = int(outcomes.pgic)
+    if len(outcomes.mnsi) == MNSI_ITEM_COUNT:
+        scores["mnsi"] = mnsi_score(outcomes.mnsi).score
+    for named in outcomes.named:
+        scores[f"named:{named.name}"] = named.value
+    return scores
+
+
+def _write_scores(session: Session, visit_id: int, note: SessionNote) -> None:
+    session.execute(delete(VisitScore).where(VisitScore.visit_id == visit_id))
+    session.add_all(
+        VisitScore(visit_id=visit_id, name=name, value=value)
+        for name, value in sorted(derive_scores(note).items())
+    )
+
+
+def save_draft(database: Database, visit_id: int, note: SessionNote) -> dt.datetime:
+    """Store the draft as typed so far (one transaction); the time it was saved."""
+    clean = validate_note(note, point_library())
+    with database.unit_of_work() as session:
+        visit = repositories.load_visit(session, visit_id, for_update=True)
+        if visit.status is VisitStatus.SIGNED:
+            raise VisitSignedError(SIGNED_MESSAGE)
+        row = session.get(VisitNote, visit_id)
+        if row is None:
+            row = VisitNote(visit_id=visit_id)
+            session.add(row)
+        saved_at = utc_now()
+        row.content = json.dumps(to_dict(clean), ensure_ascii=False, separators=(",", ":"))
+        row.format_version = FORMAT_VERSION
+        row.saved_at = saved_at
+        _write_scores(session, visit_id, clean)
+        visit.updated_at = saved_at
+        return saved_at
+
+
+def _identity(visit: Visit, signed_by: str, signed_at: dt.datetime) -> SignedIdentity:
+    return SignedIdentity(visit.id, visit.patient_id, visit.started_at, signed_by, signed_at)
+
+
+def sign_note(
+    database: Database, visit_id: int, signed_by: str, note: SessionNote | None = None
+) -> Signature:
+    """Sign the visit's note (``note`` if given, else the saved draft) and lock the visit."""
+    errors: dict[str, str] = {}
+    signer = clean_text(
+        signed_by,
+        label="Practitioner name",
+        max_length=MAX_PRACTITIONER_NAME,
+        errors=errors,
+        field="signed_by",
+    )
+    if not signer and not errors:
+        errors["signed_by"] = "Who signs the note? The practitioner's name is required."
+    if errors:
+        raise ValidationError(errors)
+    with database.unit_of_work() as session:
+        visit = repositories.load_visit(session, visit_id, for_update=True)
+        if visit.status is VisitStatus.SIGNED:
+            raise VisitSignedError("This visit is already signed.")
+        row = session.get(VisitNote, visit_id)
+        clean = validate_note(note if note is not None else _note_of(row), point_library())
+        problems = signing_problems(clean)
+        if problems:
+            raise SigningRefusedError(problems)
+        body_map = load_body_maps(session, [visit_id])[visit_id]
+        if row is None:
+            row = VisitNote(visit_id=visit_id)
+            session.add(row)
+        signed_at = utc_now()
+        row.content = json.dumps(to_dict(clean), ensure_ascii=False, separators=(",", ":"))
+        row.format_version = FORMAT_VERSION
+        row.saved_at = signed_at
+        row.signed_by = signer
+        row.signed_at = signed_at
+        row.content_hash = content_hash(_identity(visit, signer, signed_at), clean, body_map)
+        _write_scores(session, visit_id, clean)
+        visit.status = VisitStatus.SIGNED
+        visit.signed_at = signed_at
+        visit.updated_at = signed_at
+        return Signature(signer, signed_at, row.content_hash)
+
+
+def add_addendum(database: Database, visit_id: int, author: str, text: str) -> Addendum:
+    """Add a dated correction under a signed note; the note itself stays unchanged."""
+    errors: dict[str, str] = {}
+    name = clean_text(
+        author, label="Author", max_length=MAX_PRACTITIONER_NAME, errors=errors, field="author"
+    )
+    body = clean_text(
+        text, label="Addendum", max_length=MAX_TEXT, multiline=True, errors=errors, field="text"
+    )
+    if not name and "author" not in errors:
+        errors["author"] = "Who writes the addendum? A name is required."
+    if not body and "text" not in errors:
+        errors["text"] = "The addendum is empty."
+    if errors:
+        raise ValidationError(errors)
+    with database.unit_of_work() as session:
+        visit = repositories.load_visit(session, visit_id, for_update=True)
+        if visit.status is not VisitStatus.SIGNED:
+            raise ChartError(
+                "This note is still a draft: change it directly; addenda follow signing."
+            )
+        row = NoteAddendum(visit_id=visit_id, author=name, created_at=utc_now(), text=body)
+        session.add(row)
+        session.flush()
+        return Addendum(row.id, row.author, row.created_at, row.text)
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    visit_id: int
+    started_at: dt.datetime
+    ok: bool
+    problem: str = ""
+
+
+def _check(session: Session, visit: Visit, row: VisitNote | None, body_map: BodyMap) -> str:
+    if row is None or row.signed_at is None or not row.signed_by or not row.content_hash:
+        return "The visit is marked signed but its note carries no signature."
+    try:
+        note = from_dict(json.loads(row.content))
+    except (ValueError, KeyError, TypeError) as error:
+        return f"The signed note can no longer be read ({error})."
+    expected = content_hash(_identity(visit, row.signed_by, row.signed_at), note, body_map)
+    if expected != row.content_hash:
+        return "The note or body map differs from what was signed."
+    return ""
+
+
+def verify_signatures(database: Database, patient_id: int) -> list[SignatureCheck]:
+    """Recompute every signed note's hash of a patient; mismatches are flagged, newest first."""
+    with database.reading() as session:
+        visits = list(
+            session.scalars(
+                select(Visit)
+                .where(Visit.patient_id == patient_id, Visit.status == VisitStatus.SIGNED)
+                .order_by(Visit.started_at.desc(), Visit.id.desc())
+            )
+        )
+        ids = [visit.id for visit in visits]
+        rows = {
+            row.visit_id: row
+            for row in session.scalars(select(VisitNote).where(VisitNote.visit_id.in_(ids)))
+        }
+        maps = load_body_maps(session, ids)
+        checks = []
+        for visit in visits:
+            problem = _check(session, visit, rows.get(visit.id), maps[visit.id])
+            checks.append(SignatureCheck(visit.id, visit.started_at, not problem, problem))
+        return checks
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    visit_id: int
+    started_at: dt.datetime
+    value: float
+
+
+def score_timeline(database: Database, patient_id: int) -> dict[str, list[ScorePoint]]:
+    """Every score of a patient's visits by name, oldest visit first."""
+    with database.reading() as session:
+        rows = session.execute(
+            select(VisitScore.name, VisitScore.value, Visit.id, Visit.started_at)
+            .join(Visit, Visit.id == VisitScore.visit_id)
+            .where(Visit.patient_id == patient_id)
+            .order_by(Visit.started_at, Visit.id)
+        )
+        timeline: dict[str, list[ScorePoint]] = {}
+        for name, value, visit_id, started_at in rows:
+            timeline.setdefault(name, []).append(ScorePoint(visit_id, started_at, value))
+        return timeline
+
+
+def previous_plan(database: Database, visit_id: int) -> tuple[VisitSummary, Plan] | None:
+    """The treatment of the patient's latest earlier visit that has points, for copying forward."""
+    with database.reading() as session:
+        visit = repositories.load_visit(session, visit_id)
+        earlier = session.execute(
+            select(Visit, VisitNote)
+            .join(VisitNote, VisitNote.visit_id == Visit.id)
+            .where(
+                Visit.patient_id == visit.patient_id,
+                Visit.id != visit.id,
+                Visit.started_at <= visit.started_at,
+            )
+            .order_by(Visit.started_at.desc(), Visit.id.desc())
+            .limit(30)
+        )
+        for other, row in earlier:
+            plan = _note_of(row).plan
+            if plan.points:
+                return repositories.to_visit_summary(other), plan.treatment
+        return None
+
+
+# -- point protocols ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Protocol:
+    id: int
+    name: str
+    points: tuple[NeedledPoint, ...]
+
+
+def _protocol_points(text: str) -> tuple[NeedledPoint, ...]:
+    plan = from_dict({"plan": {"points": json.loads(text)}}).plan
+    return plan.points
+
+
+def list_protocols(database: Database) -> list[Protocol]:
+    with database.reading() as session:
+        rows = session.scalars(select(PointProtocol).order_by(PointProtocol.name))
+        return [Protocol(r.id, r.name, _protocol_points(r.points)) for r in rows]
+
+
+def save_protocol(database: Database, name: str, points: tuple[NeedledPoint, ...]) -> Protocol:
+    """Save a set of points under a name, replacing a protocol of the same name."""
+    errors: dict[str, str] = {}
+    clean = clean_text(name, label="Protocol name", max_length=120, errors=errors, field="name")
+    if not clean and not errors:
+        errors["name"] = "Give the protocol a name."
+    if not points:
+        errors["points"] = "A protocol needs at least one point."
+    unknown = [p.code for p in points if p.code not in point_library()]
+    if unknown:
+        errors["points"] = f"Not in the point library: {', '.join(unknown)}."
+    if errors:
+        raise ValidationError(errors)
+    stored = json.dumps(to_dict(SessionNote(plan=Plan(points=points)))["plan"]["points"])
+    with database.unit_of_work() as session:
+        row = session.scalar(select(PointProtocol).where(PointProtocol.name == clean))
+        if row is None:
+            row = PointProtocol(name=clean)
+            session.add(row)
+        row.points = stored
+        row.updated_at = utc_now()
+        session.flush()
+        return Protocol(row.id, row.name, points)
+
+
+def delete_protocol(database: Database, protocol_id: int) -> None:
+    with database.unit_of_work() as session:
+        row = session.get(PointProtocol, protocol_id)
+        if row is None:
+            raise RecordNotFoundError("This protocol no longer exists.")
+        session.delete(row)
+
+
+def verify_visit(database: Database, visit_id: int) -> SignatureCheck | None:
+    """Check one signed note against its hash; None for a draft."""
+    with database.reading() as session:
+        visit = repositories.load_visit(session, visit_id)
+        if visit.status is not VisitStatus.SIGNED:
+            return None
+        row = session.get(VisitNote, visit_id)
+        problem = _check(session, visit, row, load_body_maps(session, [visit_id])[visit_id])
+        return SignatureCheck(visit.id, visit.started_at, not problem, problem)
