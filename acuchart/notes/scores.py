@@ -28,6 +28,13 @@ class NrsItem(enum.StrEnum):
     def label(self) -> str:
         return NRS_LABELS[self]
 
+    @property
+    def short_label(self) -> str:
+        """For a row of score boxes; the tooltip carries the full label."""
+        return {"pain_average": "Average pain", "pain_worst": "Worst pain", "sleep": "Sleep"}.get(
+            self.value, self.label
+        )
+
 
 NRS_LABELS = {
     NrsItem.PAIN_NOW: "Pain now",

@@ -15,6 +15,8 @@ from acuchart.patients import Limb, NeuropathyCause, PatientDraft, Precaution, S
 from acuchart.services.body_maps import save_body_map
 from acuchart.services.clinic import CLINIC_NAME, get_setting, set_setting
 from acuchart.services.demo_maps import demo_body_map
+from acuchart.services.demo_notes import demo_note
+from acuchart.services.notes import save_draft, sign_note
 from acuchart.services.patients import create_patient, set_archived
 from acuchart.services.visits import create_visit
 from acuchart.visits import VisitDraft
@@ -188,6 +190,18 @@ def fill_demo_clinic(database: Database, *, patients: int = 60, seed: int = 2026
                     map_rng, record.limbs_affected, 1 + number % 4, progress, (number % 5) / 4
                 ),
             )
+            note = demo_note(
+                map_rng,
+                record.neuropathy_cause,
+                record.limbs_affected,
+                week,
+                progress,
+                (number % 5) / 4,
+            )
+            if week < visits - 1:  # earlier visits signed; the latest is still being charted
+                sign_note(database, visit.id, visit.practitioner_name, note)
+            else:
+                save_draft(database, visit.id, note)
         if number % 23 == 22:
             set_archived(database, record.id, True)
     set_setting(database, DEMO_MARKER, dt.datetime.now(dt.UTC).isoformat())

@@ -116,7 +116,8 @@ class NoteEditor(QWidget):
             spin = named(OptionalSpin(0, 10), f"nrs_{item.value}")
             spin.setToolTip(self.tr(f"{item.label}, 0–10 (Delete clears)"))
             self.nrs[item] = spin
-            label = QLabel(item.label)
+            label = QLabel(item.short_label)
+            label.setToolTip(item.label)
             label.setBuddy(spin)
             grid.addWidget(label, index // 4, (index % 4) * 2)
             grid.addWidget(spin, index // 4, (index % 4) * 2 + 1)
@@ -226,12 +227,15 @@ class NoteEditor(QWidget):
         self.ea_a = named(QComboBox(), "eaPointA")
         self.ea_b = named(QComboBox(), "eaPointB")
         self.ea_frequency = named(QLineEdit("2/100"), "eaFrequency")
-        self.ea_frequency.setMaximumWidth(70)
+        self.ea_frequency.setFixedWidth(self.fontMetrics().horizontalAdvance("2/100 ") + 24)
         self.ea_frequency.setToolTip(self.tr("Hz: one value, or two alternating (2/100)"))
         self.ea_waveform = named(QComboBox(), "eaWaveform")
         for waveform in Waveform:
             self.ea_waveform.addItem(waveform.label, waveform.value)
         self.ea_intensity = named(QLineEdit(self.tr("comfortable tingle")), "eaIntensity")
+        self.ea_intensity.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance("comfortable tingle") + 16
+        )
         self.ea_minutes = named(QSpinBox(), "eaMinutes")
         self.ea_minutes.setRange(1, 90)
         self.ea_minutes.setValue(20)

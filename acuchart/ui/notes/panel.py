@@ -119,6 +119,7 @@ class NotePanel(QWidget):
         self.note_scroll.setWidget(content)
         self.note_scroll.setWidgetResizable(True)
         self.note_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.note_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         head = QHBoxLayout()
         head.addWidget(QLabel(self.tr("Visit:")))

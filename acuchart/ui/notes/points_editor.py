@@ -89,7 +89,8 @@ class PointsEditor(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setMinimumHeight(150)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._fit_height()
         self.table.installEventFilter(self)
         self.protocols = named(QToolButton(), "protocolButton")
         self.protocols.setText(self.tr("Protocol"))
@@ -162,6 +163,14 @@ class PointsEditor(QWidget):
         self.table.setCellWidget(row, 1, side)
         self.table.setCellWidget(row, 2, technique)
         self.table.setCellWidget(row, 3, depth)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Every row in view: the note scrolls as a whole, the table never on its own."""
+        rows = max(3, self.table.rowCount())
+        row_height = self.table.verticalHeader().defaultSectionSize()
+        header = self.table.horizontalHeader().sizeHint().height()
+        self.table.setFixedHeight(header + rows * row_height + 4)
 
     def codes(self) -> list[str]:
         codes = []
@@ -194,6 +203,7 @@ class PointsEditor(QWidget):
         self.table.setRowCount(0)
         for point in points:
             self._append(point)
+        self._fit_height()
 
     def add_points(self, points: tuple[NeedledPoint, ...]) -> None:
         present = set(self.codes())
@@ -206,6 +216,7 @@ class PointsEditor(QWidget):
         rows = sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True)
         for row in rows:
             self.table.removeRow(row)
+        self._fit_height()
         if rows:
             self.changed.emit()
 
