@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from acuchart.bodymap.metrics import MapSummary, summarise
 from acuchart.bodymap.model import BodyMap, validate_body_map
@@ -119,6 +120,20 @@ def visit_map_svg(database: Database, visit_id: int, *, show_points: bool = Fals
                 f"{visit.practitioner_name} · {visit.status.label}"
             ),
             show_points=show_points,
+            needled_points=_needled(session, visit_id),
             monofilament_sites=site_set.site_ids,
         )
     return body_map_svg(body_map, document)
+
+
+def _needled(session: Session, visit_id: int) -> frozenset[str]:
+    """The point codes of the visit's note (drawn highlighted on exports)."""
+    import json
+
+    from acuchart.db.models import VisitNote
+
+    row = session.get(VisitNote, visit_id)
+    if row is None:
+        return frozenset()
+    points = json.loads(row.content).get("plan", {}).get("points", [])
+    return frozenset(str(point["code"]) for point in points)

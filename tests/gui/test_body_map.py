@@ -369,3 +369,24 @@ def test_the_clinic_can_test_the_three_iwgdf_sites_instead(
     other.show()
     qtbot.waitUntil(lambda: other.visit is not None)
     assert other.editor.monofilament_set.currentData() == MonofilamentSet.IWGDF_THREE.value
+
+
+def test_points_needled_in_the_note_are_highlighted_on_the_map_and_export(
+    panel: BodyMapPanel, database: Database, tmp_path: Path, qtbot: QtBot
+) -> None:
+    from acuchart.bodymap.svg_export import NEEDLED
+    from acuchart.notes.model import NeedledPoint, Plan, SessionNote
+    from acuchart.services import notes
+
+    assert panel.visit is not None
+    visit_id = panel.visit.id
+    plan = Plan(points=(NeedledPoint("LR3"), NeedledPoint("EX-LE10")))
+    notes.save_draft(database, visit_id, SessionNote(plan=plan))
+    panel.visit = None
+    panel.open_visit(visit_id)
+    assert panel.editor.canvas.layers.highlighted_points == {"LR3", "EX-LE10"}
+    output = tmp_path / "map.svg"
+    with qtbot.waitSignal(panel.exported, timeout=20000):
+        panel.export_to(output)
+    drawn = output.read_text(encoding="utf-8")
+    assert drawn.count(f'fill="{NEEDLED}"') == 2 + 2 * 4  # LR3 and four Bafeng, on both feet

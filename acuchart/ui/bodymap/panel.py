@@ -27,6 +27,13 @@ from acuchart.ui.tasks import TaskRunner
 from acuchart.visits import VisitStatus, VisitSummary
 
 
+def needled_points(database: Database, visit_id: int) -> frozenset[str]:
+    """The points of the visit's note, highlighted on the map."""
+    from acuchart.services.notes import load_note
+
+    return frozenset(point.code for point in load_note(database, visit_id).note.plan.points)
+
+
 def export_file_name(patient_name: str, visit: VisitSummary) -> str:
     """'Patel-Hamid-2026-09-17-body-map.png': readable, and safe on every file system."""
     words = re.findall(r"\w+", patient_name)
@@ -129,6 +136,7 @@ class BodyMapPanel(QWidget):
         self.visit_choice.setCurrentIndex(self.visit_choice.findData(visit_id))
         signed = loaded.visit.status is VisitStatus.SIGNED
         self.editor.load(loaded.body_map, read_only=signed)
+        self.editor.set_needled_points(needled_points(self.database, visit_id))
         self.state.setText(self.tr("Signed: read-only") if signed else self.tr("Saved"))
 
     def save(self, body_map: BodyMap) -> None:
