@@ -86,6 +86,10 @@ class PointMarker:
         """``EX-UE9a`` → ``EX-UE9``: the four Baxie or Bafeng points share one code."""
         return self.code.rstrip("abcd") if self.code.startswith("EX-") else self.code
 
+    def is_among(self, codes: frozenset[str]) -> bool:
+        """Whether a set of point codes (a visit's needled points) names this marker."""
+        return self.group_code in codes or self.code in codes
+
 
 @dataclass(frozen=True)
 class SensorySite:

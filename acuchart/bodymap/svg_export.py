@@ -19,6 +19,7 @@ from acuchart.bodymap.exam import MonofilamentResult
 from acuchart.bodymap.geometry import Ring, View, all_views
 from acuchart.bodymap.metrics import painted_strokes, summarise
 from acuchart.bodymap.model import BodyMap, sites_shown
+from acuchart.bodymap.palette import NEEDLED, NOT_FELT, OUTLINE, POINT, REGION_LINE, SITE, SKIN
 from acuchart.bodymap.symptoms import HATCH_TILES, Symptom, fill_opacity
 
 MARGIN = 10.0
@@ -27,13 +28,6 @@ HEADER = 26.0
 CAPTION = 9.0
 HATCH_MM = 3.2
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
-SKIN = "#fbf3ec"
-REGION_LINE = "#c9b8ab"
-OUTLINE = "#4a3f38"
-SITE = "#1d4e89"
-NOT_FELT = "#b00020"
-POINT = "#1f5fa8"
-NEEDLED = "#c0392b"
 
 
 @dataclass(frozen=True)
@@ -139,9 +133,7 @@ def _sites(view: View, body_map: BodyMap, chosen: frozenset[str] | None) -> list
 def _points(view: View, document: MapDocument) -> list[str]:
     parts = []
     for point in view.points:
-        needled = (
-            point.group_code in document.needled_points or point.code in document.needled_points
-        )
+        needled = point.is_among(document.needled_points)
         x, y = (_number(v) for v in point.at)
         parts.append(
             f'<circle cx="{x}" cy="{y}" r="{2.4 if needled else 1.5}" '

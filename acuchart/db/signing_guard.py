@@ -39,11 +39,7 @@ def _committed(instance: Any, attribute: str) -> Any:
 
 def is_signed(session: Session, visit_id: int) -> bool:
     with session.no_autoflush:
-        status = session.scalar(
-            select(Visit.status)
-            .where(Visit.id == visit_id)
-            .execution_options(populate_existing=False)
-        )
+        status = session.scalar(select(Visit.status).where(Visit.id == visit_id))
     return status is VisitStatus.SIGNED
 
 

@@ -44,10 +44,6 @@ def load_index() -> int:
         return len(_index())
 
 
-def is_loaded() -> bool:
-    return _index.cache_info().currsize > 0
-
-
 def short_list() -> list[Icd10Code]:
     return [Icd10Code(code, description, True) for code, description in ICD10_SHORT_LIST]
 
@@ -83,11 +79,3 @@ def search_codes(query: str, limit: int = 40) -> list[Icd10Code]:
         if all(word in description for word in words):
             take(code)
     return results
-
-
-def describe(code: str) -> str | None:
-    """The description of a code, or None when it is not in the code set."""
-    with _lock:
-        index = _index()
-    folded = fold(code)
-    return next((entry.description for entry, key, _ in index if key == folded), None)

@@ -20,12 +20,6 @@ CHANNEL_COUNTS = {
     "KI": 27, "PC": 9, "TE": 23, "GB": 44, "LR": 14, "GV": 28, "CV": 24,
 }  # fmt: skip
 MIDLINE_CHANNELS = frozenset({"GV", "CV"})
-CHANNEL_NAMES = {
-    "LU": "Lung", "LI": "Large Intestine", "ST": "Stomach", "SP": "Spleen", "HT": "Heart",
-    "SI": "Small Intestine", "BL": "Bladder", "KI": "Kidney", "PC": "Pericardium",
-    "TE": "Triple Energizer", "GB": "Gallbladder", "LR": "Liver", "GV": "Governor Vessel",
-    "CV": "Conception Vessel", "EX": "Extra point", "N": "Other point",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -129,9 +123,3 @@ def _same_channel(key: str, code: str) -> bool:
     """``st3`` matches ST3 and ST30–ST39, but ``s`` alone should not list every S channel first."""
     letters = re.match(r"[a-z\-]+", code)
     return letters is None or len(key) >= len(letters.group())
-
-
-def default_side(code: str) -> str:
-    """Midline points have no side; every other point is needled on both sides by default."""
-    point = point_library().get(code)
-    return "midline" if point is not None and point.is_midline else "both"

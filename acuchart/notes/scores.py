@@ -140,7 +140,6 @@ MNSI_QUESTIONS = (
 MNSI_ITEM_COUNT = len(MNSI_QUESTIONS)
 MNSI_YES_SCORES = frozenset({1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15})
 MNSI_NO_SCORES = frozenset({7, 13})
-MNSI_UNSCORED = frozenset({4, 10})
 MNSI_MAX = len(MNSI_YES_SCORES) + len(MNSI_NO_SCORES)  # 13
 MNSI_THRESHOLD = 4  # ≥4 suggests neuropathy (some studies use ≥7)
 

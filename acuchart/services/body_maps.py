@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from acuchart.bodymap.metrics import MapSummary, summarise
 from acuchart.bodymap.model import BodyMap, validate_body_map
@@ -106,6 +105,7 @@ def visit_map_svg(database: Database, visit_id: int, *, show_points: bool = Fals
     from acuchart.bodymap.svg_export import MapDocument, body_map_svg
     from acuchart.patients import format_display_name
     from acuchart.services.clinic import get_setting
+    from acuchart.services.notes import needled_codes
 
     site_set = parse_monofilament_set(get_setting(database, MONOFILAMENT_SET_SETTING))
     with database.reading() as session:
@@ -120,20 +120,7 @@ def visit_map_svg(database: Database, visit_id: int, *, show_points: bool = Fals
                 f"{visit.practitioner_name} · {visit.status.label}"
             ),
             show_points=show_points,
-            needled_points=_needled(session, visit_id),
+            needled_points=needled_codes(session, visit_id),
             monofilament_sites=site_set.site_ids,
         )
     return body_map_svg(body_map, document)
-
-
-def _needled(session: Session, visit_id: int) -> frozenset[str]:
-    """The point codes of the visit's note (drawn highlighted on exports)."""
-    import json
-
-    from acuchart.db.models import VisitNote
-
-    row = session.get(VisitNote, visit_id)
-    if row is None:
-        return frozenset()
-    points = json.loads(row.content).get("plan", {}).get("points", [])
-    return frozenset(str(point["code"]) for point in points)

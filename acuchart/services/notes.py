@@ -103,6 +103,16 @@ def load_note(database: Database, visit_id: int) -> NoteState:
         )
 
 
+def needled_codes(session: Session, visit_id: int) -> frozenset[str]:
+    """The point codes of a visit's note (highlighted on its body map and exports)."""
+    return frozenset(point.code for point in _note_of(session.get(VisitNote, visit_id)).plan.points)
+
+
+def needled_points(database: Database, visit_id: int) -> frozenset[str]:
+    with database.reading() as session:
+        return needled_codes(session, visit_id)
+
+
 def derive_scores(note: SessionNote) -> dict[str, float]:
     """The note's outcome scores under the names the timeline uses."""
     scores: dict[str, float] = {f"nrs.{item.value}": v for item, v in note.subjective.nrs.items()}
@@ -124,6 +134,14 @@ def _write_scores(session: Session, visit_id: int, note: SessionNote) -> None:
     )
 
 
+def _store(session: Session, row: VisitNote, note: SessionNote, at: dt.datetime) -> None:
+    """Write the note's document and its derived scores (inside the caller's transaction)."""
+    row.content = json.dumps(to_dict(note), ensure_ascii=False, separators=(",", ":"))
+    row.format_version = FORMAT_VERSION
+    row.saved_at = at
+    _write_scores(session, row.visit_id, note)
+
+
 def save_draft(database: Database, visit_id: int, note: SessionNote) -> dt.datetime:
     """Store the draft as typed so far (one transaction); the time it was saved."""
     clean = validate_note(note, point_library())
@@ -136,10 +154,7 @@ def save_draft(database: Database, visit_id: int, note: SessionNote) -> dt.datet
             row = VisitNote(visit_id=visit_id)
             session.add(row)
         saved_at = utc_now()
-        row.content = json.dumps(to_dict(clean), ensure_ascii=False, separators=(",", ":"))
-        row.format_version = FORMAT_VERSION
-        row.saved_at = saved_at
-        _write_scores(session, visit_id, clean)
+        _store(session, row, clean, saved_at)
         visit.updated_at = saved_at
         return saved_at
 
@@ -178,13 +193,10 @@ def sign_note(
             row = VisitNote(visit_id=visit_id)
             session.add(row)
         signed_at = utc_now()
-        row.content = json.dumps(to_dict(clean), ensure_ascii=False, separators=(",", ":"))
-        row.format_version = FORMAT_VERSION
-        row.saved_at = signed_at
+        _store(session, row, clean, signed_at)
         row.signed_by = signer
         row.signed_at = signed_at
         row.content_hash = content_hash(_identity(visit, signer, signed_at), clean, body_map)
-        _write_scores(session, visit_id, clean)
         visit.status = VisitStatus.SIGNED
         visit.signed_at = signed_at
         visit.updated_at = signed_at
@@ -226,7 +238,7 @@ class SignatureCheck:
     problem: str = ""
 
 
-def _check(session: Session, visit: Visit, row: VisitNote | None, body_map: BodyMap) -> str:
+def _check(visit: Visit, row: VisitNote | None, body_map: BodyMap) -> str:
     if row is None or row.signed_at is None or not row.signed_by or not row.content_hash:
         return "The visit is marked signed but its note carries no signature."
     try:
@@ -257,7 +269,7 @@ def verify_signatures(database: Database, patient_id: int) -> list[SignatureChec
         maps = load_body_maps(session, ids)
         checks = []
         for visit in visits:
-            problem = _check(session, visit, rows.get(visit.id), maps[visit.id])
+            problem = _check(visit, rows.get(visit.id), maps[visit.id])
             checks.append(SignatureCheck(visit.id, visit.started_at, not problem, problem))
         return checks
 
@@ -367,5 +379,5 @@ def verify_visit(database: Database, visit_id: int) -> SignatureCheck | None:
         if visit.status is not VisitStatus.SIGNED:
             return None
         row = session.get(VisitNote, visit_id)
-        problem = _check(session, visit, row, load_body_maps(session, [visit_id])[visit_id])
+        problem = _check(visit, row, load_body_maps(session, [visit_id])[visit_id])
         return SignatureCheck(visit.id, visit.started_at, not problem, problem)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from acuchart.ui import settings as keys
+from acuchart.ui.messages import open_message
 from acuchart.ui.naming import named
 from acuchart.ui.settings import UiSettings
 from acuchart.ui.tasks import TaskRunner
@@ -165,10 +166,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, title: str, message: str) -> None:
         """A non-blocking error box the user closes; kept in ``error_box`` for tests."""
-        box = QMessageBox(QMessageBox.Icon.Critical, title, message, parent=self)
-        box.setObjectName("errorBox")
-        box.open()
-        self.error_box = box
+        self.error_box = open_message(self, title, message, "errorBox", critical=True)
 
     def attach_database(self, database: Database) -> None:
         """Build the list and chart now that the database is open."""

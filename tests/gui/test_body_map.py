@@ -374,7 +374,7 @@ def test_the_clinic_can_test_the_three_iwgdf_sites_instead(
 def test_points_needled_in_the_note_are_highlighted_on_the_map_and_export(
     panel: BodyMapPanel, database: Database, tmp_path: Path, qtbot: QtBot
 ) -> None:
-    from acuchart.bodymap.svg_export import NEEDLED
+    from acuchart.bodymap.palette import NEEDLED
     from acuchart.notes.model import NeedledPoint, Plan, SessionNote
     from acuchart.services import notes
 

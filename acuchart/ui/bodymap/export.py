@@ -89,7 +89,8 @@ def run_export_command(location: str, visit_id: int, output: str, *, show_points
     from acuchart.errors import ChartError, RecordNotFoundError
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    if QGuiApplication.instance() is None:
+        QGuiApplication(sys.argv[:1])  # Qt keeps the one application object itself
     try:
         database = open_database(location, read_only=True)
     except DatabaseOpenError as error:
@@ -105,6 +106,5 @@ def run_export_command(location: str, visit_id: int, output: str, *, show_points
         return 1
     finally:
         database.close()
-        del app
     print(f"Saved the body map of visit {visit_id} to {written}")
     return 0

@@ -24,16 +24,18 @@ from PySide6.QtGui import (
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
+from acuchart.bodymap import palette
 from acuchart.bodymap.exam import MonofilamentResult
 from acuchart.bodymap.geometry import Ring, View, get_view
 from acuchart.bodymap.metrics import Change, painted_strokes
 from acuchart.bodymap.model import BodyMap, sites_shown
 from acuchart.bodymap.symptoms import HATCH_TILES, Symptom, fill_opacity
 
-SKIN = QColor("#fbf3ec")
-REGION_LINE = QColor("#c9b8ab")
-OUTLINE = QColor("#4a3f38")
-POINT = QColor("#1f5fa8")
+SKIN = QColor(palette.SKIN)
+REGION_LINE = QColor(palette.REGION_LINE)
+OUTLINE = QColor(palette.OUTLINE)
+POINT = QColor(palette.POINT)
+SITE = QColor(palette.SITE)
 HIGHLIGHT = QColor("#111111")
 CHANGE_COLOURS = {
     Change.BETTER: QColor("#0072B2"),
@@ -218,20 +220,20 @@ def paint_sites(
     for site in sites_shown(view, body_map, chosen):
         centre = transform.map(QPointF(*site.at))
         result = body_map.monofilament.get((view.limb, site.id))
-        painter.setPen(QPen(QColor("#1d4e89"), 1.6))
+        painter.setPen(QPen(SITE, 1.6))
         if result is MonofilamentResult.FELT:
-            painter.setBrush(QColor("#1d4e89"))
+            painter.setBrush(SITE)
             painter.drawEllipse(centre, radius * 0.75, radius * 0.75)
         elif result is MonofilamentResult.NOT_FELT:
             painter.setBrush(QColor("white"))
-            painter.setPen(QPen(QColor("#b00020"), 2.2))
+            painter.setPen(QPen(QColor(palette.NOT_FELT), 2.2))
             painter.drawEllipse(centre, radius, radius)
             d = radius * 0.6
             painter.drawLine(centre + QPointF(-d, -d), centre + QPointF(d, d))
             painter.drawLine(centre + QPointF(-d, d), centre + QPointF(d, -d))
         else:
             painter.setBrush(QColor(255, 255, 255, 170))
-            painter.setPen(QPen(QColor("#1d4e89"), 1.2, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(SITE, 1.2, Qt.PenStyle.DashLine))
             painter.drawEllipse(centre, radius, radius)
 
 
@@ -239,12 +241,10 @@ def paint_points(painter: QPainter, view: View, transform: QTransform, layers: L
     scale = transform.m11()
     for point in view.points:
         centre = transform.map(QPointF(*point.at))
-        needled = (
-            point.group_code in layers.highlighted_points or point.code in layers.highlighted_points
-        )
+        needled = point.is_among(layers.highlighted_points)
         radius = max(2.5, (2.4 if needled else 1.5) * scale)
         painter.setPen(QPen(QColor("white"), 1.0))
-        painter.setBrush(QColor("#c0392b") if needled else POINT)
+        painter.setBrush(QColor(palette.NEEDLED) if needled else POINT)
         painter.drawEllipse(centre, radius, radius)
         if layers.labels and scale > 0.8:
             painter.setPen(QPen(POINT.darker(130)))

@@ -22,16 +22,10 @@ from PySide6.QtWidgets import (
 from acuchart.bodymap.model import BodyMap
 from acuchart.db.database import Database
 from acuchart.ui.bodymap.editor import BodyMapEditor
+from acuchart.ui.messages import open_message
 from acuchart.ui.naming import named
 from acuchart.ui.tasks import TaskRunner
 from acuchart.visits import VisitStatus, VisitSummary
-
-
-def needled_points(database: Database, visit_id: int) -> frozenset[str]:
-    """The points of the visit's note, highlighted on the map."""
-    from acuchart.services.notes import load_note
-
-    return frozenset(point.code for point in load_note(database, visit_id).note.plan.points)
 
 
 def export_file_name(patient_name: str, visit: VisitSummary) -> str:
@@ -123,6 +117,7 @@ class BodyMapPanel(QWidget):
 
     def open_visit(self, visit_id: int) -> None:
         from acuchart.services.body_maps import load_body_map
+        from acuchart.services.notes import needled_points
 
         self._wanted = visit_id
         if self.visit is not None and self.visit.id == visit_id:
@@ -165,15 +160,12 @@ class BodyMapPanel(QWidget):
     def _failed(self, number: int, error: BaseException) -> None:
         self.state.setText(self.tr("Not saved"))
         self.state.setStyleSheet("color: #b00020; font-weight: 600;")
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        self._error_box = open_message(
+            self,
             self.tr("Body map not saved"),
             self.tr(f"The last change to the body map could not be saved:\n\n{error}"),
-            parent=self,
+            "mapSaveError",
         )
-        box.setObjectName("mapSaveError")
-        box.open()
-        self._error_box = box
 
     @property
     def is_saved(self) -> bool:
@@ -213,14 +205,12 @@ class BodyMapPanel(QWidget):
         )
 
     def _failed_setting(self, error: BaseException) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        self._error_box = open_message(
+            self,
             self.tr("Setting not saved"),
             self.tr(f"The monofilament set could not be saved:\n\n{error}"),
-            parent=self,
+            "mapSettingError",
         )
-        box.open()
-        self._error_box = box
 
     @property
     def export_visit(self) -> VisitSummary | None:
@@ -269,12 +259,9 @@ class BodyMapPanel(QWidget):
     def _export_failed(self, error: BaseException) -> None:
         self.export_button.setEnabled(True)
         self.state.setText(self.tr("Not exported"))
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        self._error_box = open_message(
+            self,
             self.tr("Body map not exported"),
             self.tr(f"The body map could not be exported:\n\n{error}"),
-            parent=self,
+            "mapExportError",
         )
-        box.setObjectName("mapExportError")
-        box.open()
-        self._error_box = box

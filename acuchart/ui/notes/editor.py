@@ -47,7 +47,7 @@ from acuchart.notes.model import (
 )
 from acuchart.notes.scores import MNSI_QUESTIONS, NamedScore, NrsItem, Pgic, mnsi_score
 from acuchart.ui.naming import named
-from acuchart.ui.notes.fields import ChoiceBox, ChosenList, OptionalSpin, TextBox
+from acuchart.ui.notes.fields import ChoiceBox, ChosenList, OptionalSpin, RemovableList, TextBox
 from acuchart.ui.notes.points_editor import PointsEditor
 
 
@@ -200,8 +200,7 @@ class NoteEditor(QWidget):
         form.addRow(self.tr("Pattern notes"), self.pattern_notes)
         self.diagnosis_search = named(QLineEdit(), "diagnosisSearch")
         self.diagnosis_search.setPlaceholderText(self.tr("ICD-10-CM: code or words (Enter adds)"))
-        self.diagnoses = named(QListWidget(), "diagnoses")
-        self.diagnoses.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 10)
+        self.diagnoses = named(RemovableList(4), "diagnoses")
         form.addRow(self.tr("Diagnoses"), self.diagnosis_search)
         form.addRow("", self.diagnoses)
         self.progress = named(TextBox(2), "progressStatement")
@@ -222,8 +221,7 @@ class NoteEditor(QWidget):
                 self.needle_gauge, self.needle_length, QLabel(self.tr("Retention")), self.retention
             ),
         )
-        self.electro = named(QListWidget(), "electroPairs")
-        self.electro.setMaximumHeight(self.fontMetrics().lineSpacing() * 3 + 10)
+        self.electro = named(RemovableList(3), "electroPairs")
         self.ea_a = named(QComboBox(), "eaPointA")
         self.ea_b = named(QComboBox(), "eaPointB")
         self.ea_frequency = named(QLineEdit("2/100"), "eaFrequency")
@@ -302,8 +300,7 @@ class NoteEditor(QWidget):
             self.tr("Adverse events"),
             _row(self.adverse_kind, self.adverse_action, self.adverse_add, stretch_last=True),
         )
-        self.adverse = named(QListWidget(), "adverseEvents")
-        self.adverse.setMaximumHeight(self.fontMetrics().lineSpacing() * 3 + 10)
+        self.adverse = named(RemovableList(3), "adverseEvents")
         form.addRow("", self.adverse)
         return group
 
@@ -340,8 +337,7 @@ class NoteEditor(QWidget):
         self.mnsi_box.hide()
         self.named_score = named(QLineEdit(), "namedScore")
         self.named_score.setPlaceholderText(self.tr("Other instrument: “DN4 = 5” (Enter adds)"))
-        self.named_scores = named(QListWidget(), "namedScores")
-        self.named_scores.setMaximumHeight(self.fontMetrics().lineSpacing() * 3 + 10)
+        self.named_scores = named(RemovableList(3), "namedScores")
         self.named_error = named(QLabel(), "namedScoreError")
         self.named_error.setProperty("role", "fieldError")
         form.addRow(
@@ -377,26 +373,8 @@ class NoteEditor(QWidget):
         self.adverse_action.returnPressed.connect(self._add_adverse)
         self.named_score.returnPressed.connect(self._add_named)
         self.mnsi_toggle.toggled.connect(self.mnsi_box.setVisible)
-        for listing in (self.electro, self.adverse, self.named_scores, self.diagnoses):
-            listing.installEventFilter(self)
-
-    def eventFilter(self, watched: object, event: object) -> bool:
-        from PySide6.QtGui import QKeyEvent
-
-        lists = (self.electro, self.adverse, self.named_scores, self.diagnoses)
-        if (
-            watched in lists
-            and isinstance(event, QKeyEvent)
-            and event.type() == QKeyEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
-            and not self.read_only
-        ):
-            assert isinstance(watched, QListWidget)
-            if watched.currentRow() >= 0:
-                watched.takeItem(watched.currentRow())
-                self._changed()
-            return True
-        return False
+        for listing in self.findChildren(RemovableList):
+            listing.removed.connect(self._changed)
 
     def _changed(self) -> None:
         self._update_hints()
@@ -685,6 +663,8 @@ class NoteEditor(QWidget):
                     widget.setReadOnly(read_only)
             elif isinstance(widget, (QComboBox, QSpinBox, QAbstractButton)):
                 widget.setEnabled(not read_only or widget is self.mnsi_toggle)
+            elif isinstance(widget, RemovableList):
+                widget.read_only = read_only
         self.points.set_read_only(read_only)
 
 

@@ -88,6 +88,24 @@ class ChoiceBox(QComboBox):
         self.setEditText(text)
 
 
+class RemovableList(QListWidget):
+    """A short list of what was added; Delete or Backspace removes the current row."""
+
+    removed = Signal()
+
+    def __init__(self, lines: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.read_only = False
+        self.setMaximumHeight(self.fontMetrics().lineSpacing() * lines + 10)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() not in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            super().keyPressEvent(event)
+        elif not self.read_only and self.currentRow() >= 0:
+            self.takeItem(self.currentRow())
+            self.removed.emit()
+
+
 class ChosenList(QWidget):
     """A pick box and the list of what was picked; Enter adds, Delete removes."""
 
@@ -99,15 +117,14 @@ class ChosenList(QWidget):
         line = self.box.lineEdit()
         assert line is not None
         line.setPlaceholderText(placeholder)
-        self.items = QListWidget()
-        self.items.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 10)
+        self.items = RemovableList(4)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.box, 1)
         layout.addWidget(self.items, 1)
         line.returnPressed.connect(self._add_typed)
         self.box.activated.connect(lambda _: self._add_typed())
-        self.items.installEventFilter(self)
+        self.items.removed.connect(self.changed)
 
     def _add_typed(self) -> None:
         text = self.box.currentText().strip()
@@ -115,20 +132,6 @@ class ChosenList(QWidget):
             self.items.addItem(QListWidgetItem(text))
             self.changed.emit()
         self.box.setEditText("")
-
-    def eventFilter(self, watched: object, event: object) -> bool:
-        if (
-            watched is self.items
-            and isinstance(event, QKeyEvent)
-            and event.type() == QKeyEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
-        ):
-            row = self.items.currentRow()
-            if row >= 0:
-                self.items.takeItem(row)
-                self.changed.emit()
-            return True
-        return False
 
     def values(self) -> tuple[str, ...]:
         return tuple(self.items.item(i).text() for i in range(self.items.count()))

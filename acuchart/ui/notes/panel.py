@@ -7,7 +7,7 @@ Drafts save on the worker thread 0.6 s after typing pauses, and at least every
 from __future__ import annotations
 
 import datetime as dt
-import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
@@ -31,11 +31,15 @@ from acuchart.db.database import Database
 from acuchart.notes.model import SessionNote
 from acuchart.patients import Precaution
 from acuchart.ui.bodymap.panel import visit_title
+from acuchart.ui.messages import open_message
 from acuchart.ui.naming import named
 from acuchart.ui.notes.editor import NoteEditor
 from acuchart.ui.notes.fields import TextBox
 from acuchart.ui.tasks import TaskRunner
 from acuchart.visits import VisitSummary
+
+if TYPE_CHECKING:
+    from acuchart.services.notes import NoteState
 
 IDLE_SAVE_MS = 600
 LONGEST_UNSAVED_MS = 1500
@@ -83,7 +87,6 @@ class NotePanel(QWidget):
         self.signed_by = ""
         self._wanted: int | None = None
         self._submitted = self._landed = 0
-        self._unsaved_since: float | None = None
         self.error_box: QMessageBox | None = None
 
         self.visit_choice = named(QComboBox(), "noteVisit")
@@ -197,10 +200,9 @@ class NotePanel(QWidget):
             self.state.setText(self.tr("New draft"))
         self.state.setStyleSheet("")
 
-    def _show_signature(self, state: object) -> None:
-        from acuchart.services.notes import NoteState, verify_visit
+    def _show_signature(self, state: NoteState) -> None:
+        from acuchart.services.notes import verify_visit
 
-        assert isinstance(state, NoteState)
         signature = state.signature
         self.addenda_box.setVisible(signature is not None)
         if signature is None:
@@ -233,8 +235,7 @@ class NotePanel(QWidget):
             return
         self.state.setText(self.tr("Editing…"))
         self._idle.start()
-        if self._unsaved_since is None:
-            self._unsaved_since = time.monotonic()
+        if not self._longest.isActive():  # started by the first unsaved edit, never pushed back
             self._longest.start()
 
     def save_now(self) -> None:
@@ -243,7 +244,6 @@ class NotePanel(QWidget):
 
         self._idle.stop()
         self._longest.stop()
-        self._unsaved_since = None
         visit = self.visit
         if visit is None or self.editor.read_only:
             return
@@ -289,10 +289,7 @@ class NotePanel(QWidget):
         )
 
     def _show_error(self, title: str, message: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
-        box.setObjectName("noteError")
-        box.open()
-        self.error_box = box
+        self.error_box = open_message(self, title, message, "noteError")
 
     # -- plan helpers -----------------------------------------------------------------------
     def copy_last_visit(self) -> None:
@@ -359,7 +356,7 @@ class NotePanel(QWidget):
 
     def sign(self, signer: str) -> None:
         """Save, then sign in one transaction; problems come back as a list to settle."""
-        from acuchart.services.notes import SigningRefusedError, load_note, sign_note
+        from acuchart.services.notes import SigningRefusedError, sign_note
         from acuchart.validation import ValidationError
 
         if self.visit is None:
@@ -378,7 +375,6 @@ class NotePanel(QWidget):
         visit_id = self.visit.id
         self.visit = None
         self.open_visit(visit_id)
-        assert load_note(self.database, visit_id).is_signed
         self.signed.emit(visit_id)
 
     def add_addendum(self) -> None:
