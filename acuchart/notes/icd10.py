@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import warnings
 from dataclasses import dataclass
 
 from acuchart.notes.points import fold
@@ -27,7 +28,10 @@ _lock = threading.Lock()
 
 @functools.cache
 def _index() -> tuple[tuple[Icd10Code, str, str], ...]:
-    import simple_icd_10_cm as cm
+    with warnings.catch_warnings():
+        # simple-icd-10-cm 1.5.0 reads its data with importlib.resources.read_text (deprecated).
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm as cm
 
     entries = []
     for raw in cm.get_all_codes(with_dots=True):

@@ -223,3 +223,13 @@ def test_a_killed_app_loses_at_most_two_seconds_of_typing(
     typed_two_seconds_before = max(length for length, when in typed_at if when <= killed_at - 2)
     assert len(kept) + 1 >= typed_two_seconds_before  # (the saved text is trimmed)
     assert kept.startswith("word000 word001")
+
+
+def test_enter_in_the_diagnosis_box_adds_the_best_code(panel: NotePanel, qtbot: QtBot) -> None:
+    search = panel.editor.diagnosis_search
+    qtbot.keyClicks(search, "drug induced polyneuropathy")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.editor.diagnoses.count() == 1, timeout=20000)
+    assert search.text() == ""
+    note = saved_note(panel, qtbot).note
+    assert [d.code for d in note.assessment.diagnoses] == ["G62.0"]

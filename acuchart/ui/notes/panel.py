@@ -88,6 +88,7 @@ class NotePanel(QWidget):
         self._wanted: int | None = None
         self._submitted = self._landed = 0
         self.error_box: QMessageBox | None = None
+        self._codes_requested = False
 
         self.visit_choice = named(QComboBox(), "noteVisit")
         self.visit_choice.setMinimumContentsLength(28)
@@ -173,6 +174,11 @@ class NotePanel(QWidget):
             self.open_visit(self._wanted)
 
     def showEvent(self, event: QShowEvent) -> None:
+        if not self._codes_requested:  # reading the ICD-10-CM code set takes seconds
+            from acuchart.notes.icd10 import load_index
+
+            self._codes_requested = True
+            self.tasks.run(load_index, lambda _: None, lambda _: None)
         if self._wanted is not None and (self.visit is None or self.visit.id != self._wanted):
             self.open_visit(self._wanted)
         super().showEvent(event)
@@ -337,14 +343,27 @@ class NotePanel(QWidget):
         self.editor.points.set_protocol_names([p.name for p in list_protocols(self.database)])
 
     def find_diagnosis(self) -> None:
-        """Enter in the diagnosis box: add the best match by code or words."""
-        from acuchart.notes.icd10 import search_codes
+        """Enter in the diagnosis box: add the best match by code or words (searched off the
+        GUI thread: the code set is large, and may still be loading)."""
+        from acuchart.notes.icd10 import Icd10Code, search_codes
         from acuchart.notes.model import Diagnosis
 
-        found = search_codes(self.editor.diagnosis_search.text(), limit=1)
-        if found and self.editor.diagnosis_search.text().strip():
-            self.editor.add_diagnosis(Diagnosis(found[0].code, found[0].description))
-            self.editor.diagnosis_search.clear()
+        typed = self.editor.diagnosis_search.text()
+        if not typed.strip():
+            return
+
+        def found(codes: list[Icd10Code]) -> None:
+            if not codes:
+                self.state.setText(self.tr(f"No ICD-10-CM code matches “{typed}”."))
+            elif self.editor.diagnosis_search.text() == typed and not self.editor.read_only:
+                self.editor.add_diagnosis(Diagnosis(codes[0].code, codes[0].description))
+                self.editor.diagnosis_search.clear()
+
+        self.tasks.run(
+            lambda: search_codes(typed, limit=1),
+            found,
+            lambda error: self._show_error(self.tr("Search failed"), str(error)),
+        )
 
     # -- signing and addenda ----------------------------------------------------------------
     def ask_sign(self) -> None:
