@@ -200,12 +200,7 @@ def summarise(body_map: BodyMap) -> MapSummary:
     return MapSummary(
         overall=overall_percent(body_map),
         by_limb={limb: limb_percent(body_map, limb) for limb in (*HAND_LIMBS, *FOOT_LIMBS)},
-        by_symptom={
-            s: overall_percent(body_map, s)
-            for s in Symptom
-            if any(k[2] is s for k in body_map.marks)
-            or any(t.symptom is s for t in body_map.strokes)
-        },
+        by_symptom={s: overall_percent(body_map, s) for s in body_map.symptoms},
         extent={limb: proximal_extent(body_map, limb) for limb in (*HAND_LIMBS, *FOOT_LIMBS)},
         hand_symmetry=symmetry(body_map, HAND_LIMBS),
         foot_symmetry=symmetry(body_map, FOOT_LIMBS),

@@ -94,6 +94,16 @@ class BodyMap:
         return not (self.marks or self.strokes or self.monofilament or self.vibration)
 
     @property
+    def symptoms(self) -> list[Symptom]:
+        """The symptoms charted, by marks or paint, in the legend's order."""
+        return [
+            symptom
+            for symptom in Symptom
+            if any(key[2] is symptom for key in self.marks)
+            or any(stroke.symptom is symptom for stroke in self.strokes)
+        ]
+
+    @property
     def has_drawing(self) -> bool:
         return bool(self.marks or self.strokes)
 

@@ -195,16 +195,12 @@ def _figures_line(body_map: BodyMap) -> str:
     return " · ".join(parts)
 
 
-def _legend(body_map: BodyMap, x: float, y: float) -> tuple[list[str], float]:
-    used = [
-        symptom
-        for symptom in Symptom
-        if any(key[2] is symptom for key in body_map.marks)
-        or any(stroke.symptom is symptom for stroke in body_map.strokes)
-    ]
+def _legend(
+    body_map: BodyMap, document: MapDocument, x: float, y: float
+) -> tuple[list[str], float]:
     parts: list[str] = []
     column = 0.0
-    for symptom in used or list(Symptom):
+    for symptom in body_map.symptoms or list(Symptom):
         label = symptom.label
         parts.append(
             f'<rect x="{_number(x + column)}" y="{_number(y - 4.2)}" width="6" height="6" '
@@ -213,18 +209,16 @@ def _legend(body_map: BodyMap, x: float, y: float) -> tuple[list[str], float]:
         )
         parts.append(_text(x + column + 8, y, label, 4.2, fill="#333"))
         column += 8 + len(label) * 2.3 + 7
+    notes = []
     if body_map.monofilament:
-        parts.append(
-            _text(
-                x,
-                y + 9,
-                "Monofilament: filled dot = felt · red cross = not felt · dashed ring = not tested",
-                3.8,
-                fill="#333",
-            )
+        notes.append(
+            "Monofilament: filled dot = felt · red cross = not felt · dashed ring = not tested"
         )
-        return parts, 15.0
-    return parts, 6.0
+    if document.needled_points:
+        notes.append("Red points: needled at this visit · blue points: other points, for reference")
+    for line, text in enumerate(notes):
+        parts.append(_text(x, y + 9 + line * 6, text, 3.8, fill="#333"))
+    return parts, 6.0 + (9.0 + 6 * (len(notes) - 1) if notes else 0.0)
 
 
 def _square(x: float, y: float, side: float) -> Ring:
@@ -253,7 +247,7 @@ def body_map_svg(body_map: BodyMap, document: MapDocument) -> str:
             )
             x += vw + GAP
         y += height + CAPTION + GAP
-    legend, legend_height = _legend(body_map, MARGIN, y + 2)
+    legend, legend_height = _legend(body_map, document, MARGIN, y + 2)
     y += legend_height
     figures = _text(MARGIN, y + 6, _figures_line(body_map), 4.2, fill="#333")
     height = y + 6 + MARGIN

@@ -96,3 +96,14 @@ def test_only_the_clinics_monofilament_sites_are_drawn() -> None:
     assert len([c for c in everything.iter(f"{SVG}circle") if c.get("r") == "4.5"]) == 20
     assert monofilament_counts(recorded, Limb.LEFT_FOOT, three.monofilament_sites) == (0, 1, 3)
     assert monofilament_counts(BodyMap(), Limb.RIGHT_FOOT, None) == (0, 0, 10)
+
+
+def test_needled_points_are_explained_in_the_legend() -> None:
+    needled = MapDocument("A", "B", needled_points=frozenset({"LR3"}))
+    texts = [t.text or "" for t in parse(body_map_svg(BodyMap(), needled)).iter(f"{SVG}text")]
+    assert any(text.startswith("Red points: needled at this visit") for text in texts)
+    plain = [
+        t.text or ""
+        for t in parse(body_map_svg(BodyMap(), MapDocument("A", "B"))).iter(f"{SVG}text")
+    ]
+    assert not any(text.startswith("Red points") for text in plain)
