@@ -40,6 +40,9 @@ screenshot: $(INSTALLED)
 	mkdir -p build
 	$(BIN)/acuchart demo --no-gui --database build/readme-demo.db
 	QT_QPA_PLATFORM=offscreen $(BIN)/acuchart screenshot docs/main-window.png --database build/readme-demo.db
+	for tab in note body-map progress scores; do \
+		QT_QPA_PLATFORM=offscreen $(BIN)/acuchart screenshot docs/$$tab.png --tab "$$(echo $$tab | tr - ' ')" --database build/readme-demo.db || exit 1; \
+	done
 
 bench: $(TEST_INSTALLED)
 	$(BIN)/python -m bench

@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         "screenshot", parents=[database], help="save a picture of the main window"
     )
     shot.add_argument("output", metavar="OUT.png")
+    shot.add_argument("--tab", help="chart tab to show, by its title (Visits, Note, Scores, …)")
     export = commands.add_parser(
         "export-map",
         parents=[database],
@@ -66,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "screenshot":
         from acuchart.ui.screenshot import save_main_window_screenshot
 
-        return save_main_window_screenshot(location, args.output)
+        return save_main_window_screenshot(location, args.output, args.tab)
     if args.command == "demo":
         from acuchart.maintenance import fill_demo
 

@@ -113,8 +113,9 @@ def demo_note(
         needles=NeedleCount(count, count),
         outcomes=Outcomes(
             pgic=None if first else Pgic(max(1, min(7, round(4 - relief * 5)))),
-            mnsi={item: rng.random() < 0.6 for item in range(1, MNSI_ITEM_COUNT + 1)}
-            if first
+            # At intake and at each review (every sixth visit).
+            mnsi={item: rng.random() < 0.6 - relief for item in range(1, MNSI_ITEM_COUNT + 1)}
+            if visit_number % 6 == 0
             else {},
         ),
     )

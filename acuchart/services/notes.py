@@ -25,6 +25,7 @@ from acuchart.notes.model import FORMAT_VERSION, NeedledPoint, Plan, SessionNote
 from acuchart.notes.points import point_library
 from acuchart.notes.scores import MNSI_ITEM_COUNT, mnsi_score
 from acuchart.notes.signature import SignedIdentity, content_hash
+from acuchart.notes.timeline import ScoredVisit, ScoreFlowsheet, build_flowsheet
 from acuchart.notes.validation import MAX_TEXT, signing_problems, validate_note
 from acuchart.patients import Precaution
 from acuchart.validation import ValidationError, clean_text
@@ -274,26 +275,20 @@ def verify_signatures(database: Database, patient_id: int) -> list[SignatureChec
         return checks
 
 
-@dataclass(frozen=True)
-class ScorePoint:
-    visit_id: int
-    started_at: dt.datetime
-    value: float
-
-
-def score_timeline(database: Database, patient_id: int) -> dict[str, list[ScorePoint]]:
-    """Every score of a patient's visits by name, oldest visit first."""
+def score_flowsheet(database: Database, patient_id: int) -> ScoreFlowsheet:
+    """Every outcome score of a patient's visits, one column per visit that recorded any."""
     with database.reading() as session:
         rows = session.execute(
-            select(VisitScore.name, VisitScore.value, Visit.id, Visit.started_at)
+            select(VisitScore.name, VisitScore.value, Visit.id, Visit.started_at, Visit.status)
             .join(Visit, Visit.id == VisitScore.visit_id)
             .where(Visit.patient_id == patient_id)
-            .order_by(Visit.started_at, Visit.id)
         )
-        timeline: dict[str, list[ScorePoint]] = {}
-        for name, value, visit_id, started_at in rows:
-            timeline.setdefault(name, []).append(ScorePoint(visit_id, started_at, value))
-        return timeline
+        visits: dict[int, ScoredVisit] = {}
+        scores: dict[int, dict[str, float]] = {}
+        for name, value, visit_id, started_at, status in rows:
+            visits[visit_id] = ScoredVisit(visit_id, started_at, status is VisitStatus.SIGNED)
+            scores.setdefault(visit_id, {})[name] = value
+        return build_flowsheet(visits.values(), scores)
 
 
 def previous_plan(database: Database, visit_id: int) -> tuple[VisitSummary, Plan] | None:

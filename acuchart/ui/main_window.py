@@ -218,6 +218,11 @@ class MainWindow(QMainWindow):
         self.progress_panel = ProgressPanel(database, self.tasks)
         self.chart.add_tab(self.progress_panel, self.tr("Progress"))
         self.body_map_panel.saved.connect(lambda _: self.progress_panel.mark_stale())
+        from acuchart.ui.notes.scores_panel import ScoresPanel
+
+        self.scores_panel = ScoresPanel(database, self.tasks)
+        self.chart.add_tab(self.scores_panel, self.tr("Scores"))
+        self.note_panel.saved.connect(lambda *_: self.scores_panel.mark_stale())
         self.chart.visitOpened.connect(self.open_visit_note)
         self.chart.newVisitRequested.connect(self.new_visit)
         self.chart.editRequested.connect(self.edit_patient)
@@ -253,6 +258,7 @@ class MainWindow(QMainWindow):
             self.note_panel.show_visits(visits)
             self.body_map_panel.show_visits(visits, patient_name=self.current.display_name)
             self.progress_panel.show_patient(self.current.id, self.current.limbs_affected)
+            self.scores_panel.show_patient(self.current.id)
             self.chart_stack.setCurrentWidget(self.chart)
         self._update_actions()
 
@@ -286,6 +292,7 @@ class MainWindow(QMainWindow):
         self.body_map_panel.show_visits(
             visits, current=visit_id, patient_name=self.current.display_name
         )
+        self.scores_panel.mark_stale()
         self.statusBar().showMessage(self.tr("Note signed."), 5000)
 
     def _remember_draft(self, visit_id: int) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 SCREENSHOT_SIZE = (1360, 820)
 
 
-def save_main_window_screenshot(location: str, output: str) -> int:
+def save_main_window_screenshot(location: str, output: str, tab: str | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
@@ -36,7 +36,10 @@ def save_main_window_screenshot(location: str, output: str) -> int:
         window.show()
         window.attach_database(database)
         _select_showcase_patient(window)
-        app.processEvents()
+        if tab is not None and not _show_chart_tab(window, tab):
+            print(f"No chart tab is called {tab!r}", file=sys.stderr)
+            return 2
+        _settle(app)
         picture = window.grab()
         window.close()
         dispose_while_app_lives(app, window)
@@ -47,6 +50,29 @@ def save_main_window_screenshot(location: str, output: str) -> int:
         return 1
     print(f"Saved {output}")
     return 0
+
+
+def _show_chart_tab(window: object, title: str) -> bool:
+    from acuchart.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    if window.chart is None:
+        return False
+    tabs = window.chart.tabs
+    for index in range(tabs.count()):
+        if tabs.tabText(index).replace("&", "").casefold() == title.casefold():
+            tabs.setCurrentIndex(index)
+            return True
+    return False
+
+
+def _settle(app: object) -> None:
+    """Let tabs that load in a worker (scores, progress) finish before the picture."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(1500, loop.quit)
+    loop.exec()
 
 
 def _select_showcase_patient(window: object) -> None:

@@ -25,6 +25,7 @@ QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="tr
     border: 2px solid {ERROR}; border-radius: 3px; }}
 QLineEdit#patientSearch {{ padding: 6px; font-size: 11pt; }}
 QTableView {{ gridline-color: #e3e7e8; selection-background-color: {ACCENT}; }}
+QTableView#scoreTable {{ selection-background-color: #dcebec; selection-color: #1b1b1b; }}
 QGroupBox {{ font-weight: 600; margin-top: 14px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; color: {ACCENT}; }}
 """

@@ -16,6 +16,7 @@ class Series:
     colour: str
     values: tuple[float | None, ...]
     dashed: bool = False
+    join_gaps: bool = False  # a score taken at some visits only still reads as one line
 
 
 class TrendChart(QWidget):
@@ -96,18 +97,19 @@ class TrendChart(QWidget):
         step = max(1, len(self.x_labels) // max(1, int(plot.width() // 70)))
         for index, text in enumerate(self.x_labels):
             if index % step == 0:
-                painter.drawText(
-                    QRectF(x_of(index) - 40, plot.bottom() + 4, 80, 18),
-                    Qt.AlignmentFlag.AlignHCenter,
-                    text,
-                )
+                x = x_of(index)
+                align = Qt.AlignmentFlag.AlignHCenter
+                box = QRectF(x - 40, plot.bottom() + 4, 80, 18)
+                if box.right() > self.width():  # the newest label ends at its point
+                    box, align = QRectF(x - 80, box.top(), 80 + 4, 18), Qt.AlignmentFlag.AlignRight
+                painter.drawText(box, align, text)
         for series in self.series:
             colour = QColor(series.colour)
             path = QPainterPath()
             started = False
             for index, reading in enumerate(series.values):
                 if reading is None:
-                    started = False
+                    started = started and series.join_gaps
                     continue
                 point = QPointF(x_of(index), y_of(reading))
                 if started:

@@ -113,6 +113,18 @@ def test_screenshot_renders_the_main_window_with_a_chart(tmp_path: Path) -> None
 
     image = QImage(str(picture))
     assert (image.width(), image.height()) == (1360, 820)
+    offscreen = {"QT_QPA_PLATFORM": "offscreen"}
+    scores = tmp_path / "scores.png"
+    shown = acuchart(
+        "screenshot", str(scores), "--tab", "scores", "--database", str(database), env=offscreen
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert QImage(str(scores)) != image
+    missing = acuchart(
+        "screenshot", str(scores), "--tab", "Billing", "--database", str(database), env=offscreen
+    )
+    assert missing.returncode == 2
+    assert "No chart tab is called 'Billing'" in missing.stderr
 
 
 def test_window_modules_import_without_the_database_or_pdf_layers() -> None:

@@ -76,7 +76,7 @@ def visit_id(database: Database) -> int:
     return new_visit(database, patient.id, 0)
 
 
-def test_a_draft_round_trips_and_feeds_the_score_timeline(
+def test_a_draft_round_trips_and_feeds_the_score_flowsheet(
     database: Database, visit_id: int
 ) -> None:
     state = notes.load_note(database, visit_id)
@@ -88,15 +88,17 @@ def test_a_draft_round_trips_and_feeds_the_score_timeline(
     again = notes.load_note(database, visit_id)
     assert again.note == note
     assert again.saved_at == saved_at
-    timeline = notes.score_timeline(database, state.visit.patient_id)
-    assert timeline["nrs.pain_average"][0].value == 7
-    assert timeline["pgic"][0].value == 2
-    assert timeline["named:DN4"][0].value == 5
+    sheet = notes.score_flowsheet(database, state.visit.patient_id)
+    assert [v.visit_id for v in sheet.visits] == [visit_id]
+    assert not sheet.visits[0].signed
+    assert sheet.row("nrs.pain_average").values == (7,)  # type: ignore[union-attr]
+    assert sheet.row("pgic").values == (2,)  # type: ignore[union-attr]
+    assert sheet.row("named:DN4").values == (5,)  # type: ignore[union-attr]
     # A later save replaces the scores, never adds to them.
     notes.save_draft(database, visit_id, charted_note(outcomes=Outcomes()))
-    timeline = notes.score_timeline(database, state.visit.patient_id)
-    assert "pgic" not in timeline
-    assert len(timeline["nrs.pain_now"]) == 1
+    sheet = notes.score_flowsheet(database, state.visit.patient_id)
+    assert sheet.row("pgic") is None
+    assert sheet.row("nrs.pain_now").values == (6,)  # type: ignore[union-attr]
 
 
 def test_impossible_values_are_refused_and_the_saved_draft_kept(
