@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from acuchart import __version__
 from acuchart.locations import DATABASE_ENV, resolve_database
+from acuchart.report_command import add_report_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("visit_id", metavar="VISIT_ID", type=int)
     export.add_argument("output", metavar="OUT.svg|OUT.png")
     export.add_argument("--points", action="store_true", help="draw the acupuncture points as well")
+    add_report_parser(commands, database)
     commands.add_parser(
         "check", parents=[database], help="check the database's integrity and schema version"
     )
@@ -64,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from acuchart.ui.bodymap.export import run_export_command
 
         return run_export_command(location, args.visit_id, args.output, show_points=args.points)
+    if args.command == "report":
+        from acuchart.report_command import run_report_command
+
+        return run_report_command(location, args)
     if args.command == "screenshot":
         from acuchart.ui.screenshot import save_main_window_screenshot
 

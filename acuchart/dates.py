@@ -107,3 +107,9 @@ def describe_partial(value: PartialDate) -> str:
     if value.precision is DatePrecision.MONTH:
         return f"{value.value.strftime('%B')} {value.value.year}"
     return describe_date(value.value)
+
+
+def describe_moment(moment: dt.datetime) -> str:
+    """A stored UTC time in local time, as printed on documents: '5 November 2026, 15:30'."""
+    local = moment.astimezone()
+    return f"{describe_date(local.date())}, {local:%H:%M}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+
+from acuchart.clinic import ClinicProfile, PaperSize, validate_clinic
 from acuchart.db.database import Database
 from acuchart.db.models import ClinicSetting
 
@@ -17,3 +20,48 @@ def get_setting(database: Database, key: str, default: str = "") -> str:
 def set_setting(database: Database, key: str, value: str) -> None:
     with database.unit_of_work() as session:
         session.merge(ClinicSetting(key=key, value=value))
+
+
+_PROFILE_KEYS = {
+    "name": CLINIC_NAME,
+    "address": "clinic_address",
+    "phone": "clinic_phone",
+    "email": "clinic_email",
+    "practitioners": "clinic_practitioners",
+    "paper": "clinic_paper",
+    "logo_png": "clinic_logo_png",
+}
+
+
+def load_clinic_profile(database: Database) -> ClinicProfile:
+    with database.reading() as session:
+        values = {
+            field: setting.value
+            for field, key in _PROFILE_KEYS.items()
+            if (setting := session.get(ClinicSetting, key)) is not None
+        }
+    logo = values.pop("logo_png", "")
+    paper = values.pop("paper", PaperSize.LETTER.value)
+    return ClinicProfile(
+        **values,
+        paper=PaperSize(paper) if paper in set(PaperSize) else PaperSize.LETTER,
+        logo_png=base64.b64decode(logo) if logo else None,
+    )
+
+
+def save_clinic_profile(database: Database, profile: ClinicProfile) -> ClinicProfile:
+    """Validate and store every clinic detail in one transaction."""
+    profile = validate_clinic(profile)
+    values = {
+        "name": profile.name,
+        "address": profile.address,
+        "phone": profile.phone,
+        "email": profile.email,
+        "practitioners": profile.practitioners,
+        "paper": profile.paper.value,
+        "logo_png": base64.b64encode(profile.logo_png).decode() if profile.logo_png else "",
+    }
+    with database.unit_of_work() as session:
+        for field, value in values.items():
+            session.merge(ClinicSetting(key=_PROFILE_KEYS[field], value=value))
+    return profile

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from acuchart.clinic import ClinicProfile
 from acuchart.dates import DatePrecision, PartialDate
 from acuchart.db.database import Database
 from acuchart.patients import Limb, NeuropathyCause, PatientDraft, Precaution, Sex
 from acuchart.services.body_maps import save_body_map
-from acuchart.services.clinic import CLINIC_NAME, get_setting, set_setting
+from acuchart.services.clinic import get_setting, save_clinic_profile, set_setting
 from acuchart.services.demo_maps import demo_body_map
 from acuchart.services.demo_notes import demo_note
 from acuchart.services.notes import save_draft, sign_note
@@ -24,6 +25,13 @@ from acuchart.visits import VisitDraft
 DEMO_CLINIC_NAME = "Decicco Acupuncture"
 DEMO_MARKER = "demo_filled"
 PRACTITIONERS = ("Lena Decicco, L.Ac.", "Samuel Ortiz, L.Ac.")
+DEMO_CLINIC = ClinicProfile(
+    name=DEMO_CLINIC_NAME,
+    address="214 Maple Street, Suite 3\nGreenville, SC 29601",
+    phone="(864) 555-0142",
+    email="care@decicco-acupuncture.example",
+    practitioners="Lena Decicco, L.Ac., Dipl. Ac. (NCCAOM)\nSamuel Ortiz, L.Ac., MSOM",
+)
 
 FEMALE_NAMES = (
     "Margaret", "Linda", "Rosa", "Aiko", "Zoë", "Fatima", "Ingrid", "Priya", "Józefa",
@@ -164,7 +172,7 @@ def fill_demo_clinic(database: Database, *, patients: int = 60, seed: int = 2026
     rng = random.Random(seed)
     now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
     today = now.date()
-    set_setting(database, CLINIC_NAME, DEMO_CLINIC_NAME)
+    save_clinic_profile(database, DEMO_CLINIC)
     for number in range(patients):
         record = create_patient(database, demo_patient(rng, today), today=today)
         visits = rng.choice((0, 1, 3, 5, 8, 10, 12)) if record.consent_date else 0

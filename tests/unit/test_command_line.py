@@ -205,3 +205,36 @@ def test_export_map_writes_svg_and_png_of_a_visit(tmp_path: Path) -> None:
     assert not (tmp_path / "map.pdf").exists()
     pictures = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("chart.db"))
     assert pictures == ["map.PNG", "map.svg"]  # no half-written temporary files left
+
+
+def test_report_commands_write_each_document(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    database = tmp_path / "demo.db"
+    assert acuchart("demo", "--no-gui", "--database", str(database)).returncode == 0
+    with sqlite3.connect(database) as connection:
+        patient_id, visit_id = connection.execute(
+            "SELECT patient_id, max(id) FROM visits GROUP BY patient_id "
+            "ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()
+    runs = {
+        "visit": ("visit", str(visit_id)),
+        "progress": ("progress", str(patient_id), "--for", "patient"),
+        "aftercare": ("handout", "aftercare", str(patient_id), "--large-print"),
+        "chart": ("chart", str(patient_id)),
+    }
+    for name, arguments in runs.items():
+        out = tmp_path / f"{name}.pdf"
+        result = acuchart("report", *arguments, "--out", str(out), "--database", str(database))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == f"Saved {out}"
+        assert "Decicco Acupuncture" in PdfReader(out).pages[0].extract_text()
+    missing = acuchart(
+        "report", "chart", "99999", "--out", str(tmp_path / "x.pdf"), "--database", str(database)
+    )
+    assert missing.returncode == 1
+    assert "There is no patient 99999" in missing.stderr
+    assert not (tmp_path / "x.pdf").exists()
+    wrong = acuchart("report", "handout", "horoscope", "1", "--out", str(tmp_path / "y.pdf"))
+    assert wrong.returncode == 2
+    assert "invalid choice" in wrong.stderr

@@ -1,0 +1,121 @@
+"""Small building blocks the documents share: labelled fields, tables, text, a keep-together box."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from acuchart.reports.fonts import markup
+from acuchart.reports.layout import MUTED, RULE, SHADE, Styles
+
+
+def text(value: str, style: object) -> Paragraph:
+    """User text (any script, any length, line breaks kept) as a paragraph."""
+    return Paragraph(markup(value), style)
+
+
+def bold_label(label: str, value: str) -> str:
+    return f"<b>{markup(label)}</b> {markup(value)}"
+
+
+def fields_table(
+    rows: Iterable[tuple[str, str]], styles: Styles, width: float, label_share: float = 0.26
+) -> Table | None:
+    """Label / value pairs in two columns; empty values are left out. None when all are empty."""
+    data = [[text(label, styles.label), text(value, styles.cell)] for label, value in rows if value]
+    if not data:
+        return None
+    table = Table(data, colWidths=[width * label_share, width * (1 - label_share)])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    return table
+
+
+def grid_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    styles: Styles,
+    widths: Sequence[float],
+    *,
+    align_right: Iterable[int] = (),
+) -> Table:
+    """A ruled table with a shaded header row that repeats on each page."""
+    right = set(align_right)
+    cell_right = ParagraphStyle("cell_right", parent=styles.cell, alignment=TA_RIGHT)
+    bold_right = ParagraphStyle("bold_right", parent=styles.cell_bold, alignment=TA_RIGHT)
+    data = [
+        [
+            text(cell, bold_right if i in right else styles.cell_bold)
+            for i, cell in enumerate(header)
+        ]
+    ]
+    data += [
+        [text(cell, cell_right if i in right else styles.cell) for i, cell in enumerate(row)]
+        for row in rows
+    ]
+    table = Table(data, colWidths=list(widths), repeatRows=1)
+    commands = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, MUTED),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def boxed(flowables: list[Flowable], width: float, *, background: colors.Color = SHADE) -> Table:
+    """Flowables in a softly shaded box (signature block, draft notice, summaries)."""
+    table = Table([[flowables]], colWidths=[width])
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), background),
+                ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return table
+
+
+def section(title: str, body: list[Flowable], styles: Styles) -> list[Flowable]:
+    """A heading kept with the start of its body."""
+    if not body:
+        return []
+    heading = text(title, styles.heading)
+    return [KeepTogether([heading, body[0]]), *body[1:]]
+
+
+def gap(points: float) -> Spacer:
+    return Spacer(1, points)
+
+
+def fitted(make: Callable[[float], Drawing], width: float, max_height: float) -> Drawing:
+    """A drawing as wide as allowed but no taller than ``max_height``, centred."""
+    drawing = make(width)
+    if drawing.height > max_height:
+        drawing = make(width * max_height / drawing.height)
+    drawing.hAlign = "CENTER"
+    return drawing

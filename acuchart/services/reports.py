@@ -1,0 +1,263 @@
+"""Printed documents: read what they show in one transaction, then lay out the PDF.
+
+Each function writes one PDF to ``output`` (a path or an in-memory buffer).
+ReportLab is imported here, never at start-up: the app calls these in a worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from acuchart.bodymap.exam import MONOFILAMENT_SET_SETTING, parse_monofilament_set
+from acuchart.bodymap.metrics import summarise
+from acuchart.dates import describe_date
+from acuchart.db import repositories
+from acuchart.db.body_map_rows import load_body_maps
+from acuchart.db.database import Database
+from acuchart.db.models import ClinicSetting, Visit, VisitNote
+from acuchart.errors import RecordNotFoundError
+from acuchart.notes.validation import MAX_TEXT
+from acuchart.patients import PatientRecord
+from acuchart.reports.chart_export import write_chart
+from acuchart.reports.handout_text import Handout, check_template, default_template
+from acuchart.reports.handouts import HandoutContext, write_handout
+from acuchart.reports.progress_report import Audience, Course, CourseVisit, write_progress_report
+from acuchart.reports.visit_summary import VisitRecord, write_visit_summary
+from acuchart.services.clinic import load_clinic_profile
+from acuchart.services.notes import _addenda, _check, _note_of, _signature_of, score_flowsheet
+from acuchart.validation import ValidationError, clean_text
+from acuchart.visits import VisitStatus
+
+Output = Path | io.BytesIO
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+def _visit_records(session: Session, visits: list[Visit]) -> list[VisitRecord]:
+    setting = session.get(ClinicSetting, MONOFILAMENT_SET_SETTING)
+    sites = parse_monofilament_set(setting.value if setting else "")
+    ids = [visit.id for visit in visits]
+    notes = {
+        row.visit_id: row
+        for row in session.scalars(select(VisitNote).where(VisitNote.visit_id.in_(ids)))
+    }
+    maps = load_body_maps(session, ids)
+    records = []
+    for visit in visits:
+        row = notes.get(visit.id)
+        intact = None
+        if visit.status is VisitStatus.SIGNED:
+            intact = not _check(visit, row, maps[visit.id])
+        records.append(
+            VisitRecord(
+                visit=repositories.to_visit_summary(visit),
+                note=_note_of(row),
+                signature=_signature_of(row),
+                addenda=_addenda(session, visit.id),
+                body_map=maps[visit.id],
+                signature_intact=intact,
+                monofilament_set=sites,
+            )
+        )
+    return records
+
+
+def _patient(session: Session, patient_id: int) -> PatientRecord:
+    patient = repositories.load_patient(session, patient_id)
+    return repositories.to_record(patient, repositories.count_visits(session, patient_id))
+
+
+def visit_summary_pdf(
+    database: Database, visit_id: int, output: Output, *, today: dt.date | None = None
+) -> None:
+    clinic = load_clinic_profile(database)
+    with database.reading() as session:
+        visit = repositories.load_visit(session, visit_id)
+        patient = _patient(session, visit.patient_id)
+        (record,) = _visit_records(session, [visit])
+    write_visit_summary(clinic, patient, record, output, printed_on=_today(today))
+
+
+# -- Handouts ---------------------------------------------------------------------------------
+
+
+def handout_template(database: Database, handout: Handout) -> str:
+    """The clinic's edited text of a handout, or the shipped default."""
+    with database.reading() as session:
+        setting = session.get(ClinicSetting, handout.setting_key)
+        return setting.value if setting and setting.value else default_template(handout)
+
+
+def save_handout_template(database: Database, handout: Handout, template: str) -> str:
+    """Check and store the clinic's text (one transaction); an empty text restores the default."""
+    cleaned = check_template(template) if template.strip() else ""
+    with database.unit_of_work() as session:
+        session.merge(ClinicSetting(key=handout.setting_key, value=cleaned))
+    return cleaned or default_template(handout)
+
+
+def _first_name(patient: PatientRecord) -> str:
+    if patient.preferred_name:
+        return patient.preferred_name
+    return patient.given_names.split()[0] if patient.given_names.split() else patient.family_name
+
+
+def handout_context(
+    database: Database,
+    patient_id: int,
+    *,
+    visit_id: int | None = None,
+    today: dt.date | None = None,
+) -> HandoutContext:
+    """Field values from the patient, the clinic and the chosen (default: latest) visit."""
+    clinic = load_clinic_profile(database)
+    with database.reading() as session:
+        patient = _patient(session, patient_id)
+        query = select(Visit).where(Visit.patient_id == patient_id)
+        if visit_id is not None:
+            query = query.where(Visit.id == visit_id)
+        visit = session.scalars(query.order_by(Visit.started_at.desc(), Visit.id.desc())).first()
+        if visit_id is not None and visit is None:
+            raise RecordNotFoundError(f"Visit {visit_id} of this patient was not found.")
+        record = _visit_records(session, [visit])[0] if visit is not None else None
+    plan = record.note.plan if record else None
+    values = {
+        "patient_first_name": _first_name(patient),
+        "patient_name": " ".join(p for p in (patient.given_names, patient.family_name) if p),
+        "clinic_name": clinic.name,
+        "clinic_phone": clinic.phone,
+        "clinic_email": clinic.email,
+        "clinic_address": ", ".join(clinic.address.splitlines()),
+        "practitioner": clinic.credentials_of(record.visit.practitioner_name) if record else "",
+        "visit_date": describe_date(record.visit.started_at.astimezone().date()) if record else "",
+        "next_visit": (plan.next_visit if plan else "")
+        or "Not booked yet: please call us to arrange it.",
+        "home_care": (plan.home_care if plan else "")
+        or "No home-care advice was written at your last visit.",
+        "today": describe_date(_today(today)),
+    }
+    return HandoutContext(
+        values=values,
+        patient_name=patient.display_name,
+        body_map=record.body_map if record else None,
+        needled_points=record.needled_codes if record else frozenset(),
+    )
+
+
+def handout_pdf(
+    database: Database,
+    handout: Handout,
+    patient_id: int,
+    output: Output,
+    *,
+    large_print: bool = False,
+    visit_id: int | None = None,
+    today: dt.date | None = None,
+) -> None:
+    context = handout_context(database, patient_id, visit_id=visit_id, today=today)
+    write_handout(
+        load_clinic_profile(database),
+        handout,
+        handout_template(database, handout),
+        context,
+        output,
+        printed_on=_today(today),
+        large_print=large_print,
+    )
+
+
+# -- Progress report and whole chart -----------------------------------------------------------
+
+
+def _course_visits(session: Session, patient_id: int) -> list[Visit]:
+    return list(
+        session.scalars(
+            select(Visit).where(Visit.patient_id == patient_id).order_by(Visit.started_at, Visit.id)
+        )
+    )
+
+
+def load_course(database: Database, patient_id: int) -> Course:
+    with database.reading() as session:
+        patient = _patient(session, patient_id)
+        records = _visit_records(session, _course_visits(session, patient_id))
+    flowsheet = score_flowsheet(database, patient_id)
+    return Course(
+        patient=patient,
+        visits=tuple(
+            CourseVisit(r.visit, r.note, r.body_map, summarise(r.body_map)) for r in records
+        ),
+        flowsheet=flowsheet,
+    )
+
+
+def progress_report_pdf(
+    database: Database,
+    patient_id: int,
+    output: Output,
+    *,
+    audience: Audience = Audience.PHYSICIAN,
+    comments: str = "",
+    today: dt.date | None = None,
+) -> None:
+    errors: dict[str, str] = {}
+    comments = clean_text(
+        comments,
+        label="Comments",
+        max_length=MAX_TEXT,
+        multiline=True,
+        errors=errors,
+        field="comments",
+    )
+    if errors:
+        raise ValidationError(errors)
+    write_progress_report(
+        load_clinic_profile(database),
+        load_course(database, patient_id),
+        output,
+        audience=audience,
+        comments=comments,
+        printed_on=_today(today),
+    )
+
+
+def chart_pdf(
+    database: Database, patient_id: int, output: Output, *, today: dt.date | None = None
+) -> None:
+    """Every visit, note, addendum and body map of one patient: a records request."""
+    clinic = load_clinic_profile(database)
+    with database.reading() as session:
+        patient = _patient(session, patient_id)
+        records = _visit_records(session, _course_visits(session, patient_id))
+    write_chart(clinic, patient, records, output, printed_on=_today(today))
+
+
+def save_pdf(output: Path, write: Callable[[io.BytesIO], None]) -> Path:
+    """Build a PDF in memory, then replace ``output`` in one step: never a half-written file."""
+    buffer = io.BytesIO()
+    write(buffer)
+    output = output.expanduser()
+    if output.suffix.lower() != ".pdf":
+        output = output.with_name(output.name + ".pdf")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".acuchart-", suffix=".pdf", dir=output.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(buffer.getvalue())
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return output
