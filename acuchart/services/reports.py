@@ -7,10 +7,12 @@ ReportLab is imported here, never at start-up: the app calls these in a worker.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import io
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,7 +25,7 @@ from acuchart.db import repositories
 from acuchart.db.body_map_rows import load_body_maps
 from acuchart.db.database import Database
 from acuchart.db.models import ClinicSetting, Visit, VisitNote
-from acuchart.errors import RecordNotFoundError
+from acuchart.errors import ChartError, RecordNotFoundError
 from acuchart.notes.validation import MAX_TEXT
 from acuchart.patients import PatientRecord
 from acuchart.reports.chart_export import write_chart
@@ -261,3 +263,64 @@ def save_pdf(output: Path, write: Callable[[io.BytesIO], None]) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return output
+
+
+# -- One entry point for the app ----------------------------------------------------------------
+
+
+class Document(enum.StrEnum):
+    VISIT_SUMMARY = "visit"
+    PROGRESS_REPORT = "progress"
+    HANDOUT = "handout"
+    WHOLE_CHART = "chart"
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What the practitioner chose to print."""
+
+    document: Document
+    patient_id: int
+    visit_id: int | None = None  # the visit summary's visit; the home-care plan's visit
+    audience: Audience = Audience.PHYSICIAN
+    comments: str = ""
+    handout: Handout = Handout.AFTERCARE
+    large_print: bool = False
+
+
+def write_report(database: Database, request: ReportRequest, output: Output) -> None:
+    if request.document is Document.VISIT_SUMMARY:
+        if request.visit_id is None:
+            raise ChartError("Choose a visit to print its summary.")
+        visit_summary_pdf(database, request.visit_id, output)
+    elif request.document is Document.PROGRESS_REPORT:
+        progress_report_pdf(
+            database,
+            request.patient_id,
+            output,
+            audience=request.audience,
+            comments=request.comments,
+        )
+    elif request.document is Document.HANDOUT:
+        handout_pdf(
+            database,
+            request.handout,
+            request.patient_id,
+            output,
+            large_print=request.large_print,
+            visit_id=request.visit_id if request.handout is Handout.HOME_CARE_PLAN else None,
+        )
+    else:
+        chart_pdf(database, request.patient_id, output)
+
+
+def suggested_file_name(request: ReportRequest, patient_name: str, day: dt.date) -> str:
+    """'Kowalski, Dolores – progress report 2026-11-30.pdf', safe on every file system."""
+    what = {
+        Document.VISIT_SUMMARY: "visit summary",
+        Document.PROGRESS_REPORT: "progress report",
+        Document.HANDOUT: request.handout.label.lower(),
+        Document.WHOLE_CHART: "chart",
+    }[request.document]
+    name = f"{patient_name} – {what} {day.isoformat()}.pdf"
+    return "".join("_" if char in '<>:"/\\|?*' or ord(char) < 32 else char for char in name)

@@ -96,6 +96,9 @@ class MainWindow(QMainWindow):
         self.export_map_action = self._action(
             self.tr("Export body map…"), "actionExportMap", "Ctrl+Shift+E"
         )
+        self.print_action = self._action(
+            self.tr("Print or save as PDF…"), "actionPrint", QKeySequence.StandardKey.Print
+        )
         self.archive_action = self._action(self.tr("Archive"), "actionArchive")
         self.delete_action = self._action(self.tr("Delete…"), "actionDeletePatient")
         self.find_action = self._action(self.tr("Find patient"), "actionFind", "Ctrl+F")
@@ -106,6 +109,7 @@ class MainWindow(QMainWindow):
         self.edit_patient_action.triggered.connect(self.edit_patient)
         self.new_visit_action.triggered.connect(self.new_visit)
         self.export_map_action.triggered.connect(self.export_body_map)
+        self.print_action.triggered.connect(self.open_print_dialog)
         self.archive_action.triggered.connect(self.toggle_archived)
         self.delete_action.triggered.connect(self.delete_patient)
         self.find_action.triggered.connect(self.focus_search)
@@ -123,7 +127,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu(self.tr("&Patient"))
         for action in (
             self.new_patient_action, self.edit_patient_action, self.new_visit_action,
-            self.export_map_action, self.find_action, self.archive_action, self.delete_action,
+            self.export_map_action, self.print_action, self.find_action, self.archive_action,
+            self.delete_action,
         ):  # fmt: skip
             menu.addAction(action)
         menu.addSeparator()
@@ -143,6 +148,7 @@ class MainWindow(QMainWindow):
             self.tr("Restore") if record is not None and record.is_archived else self.tr("Archive")
         )
         self.delete_action.setEnabled(record is not None and record.visit_count == 0)
+        self.print_action.setEnabled(record is not None)
 
     # -- opening the database ----------------------------------------------
     def open_database_in_background(self, location: str) -> None:
@@ -331,6 +337,23 @@ class MainWindow(QMainWindow):
         """Save the shown visit's body map as a picture (the newest visit when none is open)."""
         if self.chart is not None and self.current is not None:
             self.body_map_panel.ask_export()
+
+    def open_print_dialog(self) -> None:
+        """Print or save a document of the open chart; the open or selected visit is the default."""
+        from acuchart.ui.print_dialog import PrintDialog
+
+        record = self.current
+        if self.database is None or record is None or self.chart is None:
+            return
+        visit_id = None
+        if self.note_panel.visit is not None and self.note_panel.visit.patient_id == record.id:
+            visit_id = self.note_panel.visit.id
+        else:
+            visit_id = self.chart.selected_visit_id()
+        self.print_dialog = PrintDialog(
+            self.database, self.tasks, record.id, record.display_name, visit_id, self
+        )
+        self.print_dialog.open()
 
     def focus_search(self) -> None:
         if self.list_panel is not None:

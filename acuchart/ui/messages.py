@@ -14,3 +14,17 @@ def open_message(
     box.setObjectName(name)
     box.open()
     return box
+
+
+def describe_error(error: BaseException) -> str:
+    """A sentence for the user: validation messages as written, other failures named plainly."""
+    from acuchart.errors import ChartError
+    from acuchart.validation import ValidationError
+
+    if isinstance(error, ValidationError):
+        return " ".join(error.errors.values())
+    if isinstance(error, ChartError):
+        return str(error)
+    if isinstance(error, OSError):
+        return f"The file could not be written: {error.strerror or error}"
+    return f"Something went wrong: {error}"
