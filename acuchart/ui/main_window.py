@@ -26,6 +26,7 @@ from acuchart.ui.settings import UiSettings
 from acuchart.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from acuchart.clinic import ClinicProfile
     from acuchart.db.database import Database
     from acuchart.patients import PatientRecord
     from acuchart.ui.chart_view import PatientChartView
@@ -99,6 +100,8 @@ class MainWindow(QMainWindow):
         self.print_action = self._action(
             self.tr("Print or save as PDF…"), "actionPrint", QKeySequence.StandardKey.Print
         )
+        self.clinic_action = self._action(self.tr("Clinic details…"), "actionClinicDetails")
+        self.handouts_action = self._action(self.tr("Handout texts…"), "actionHandoutTexts")
         self.archive_action = self._action(self.tr("Archive"), "actionArchive")
         self.delete_action = self._action(self.tr("Delete…"), "actionDeletePatient")
         self.find_action = self._action(self.tr("Find patient"), "actionFind", "Ctrl+F")
@@ -110,6 +113,8 @@ class MainWindow(QMainWindow):
         self.new_visit_action.triggered.connect(self.new_visit)
         self.export_map_action.triggered.connect(self.export_body_map)
         self.print_action.triggered.connect(self.open_print_dialog)
+        self.clinic_action.triggered.connect(self.edit_clinic)
+        self.handouts_action.triggered.connect(self.edit_handouts)
         self.archive_action.triggered.connect(self.toggle_archived)
         self.delete_action.triggered.connect(self.delete_patient)
         self.find_action.triggered.connect(self.focus_search)
@@ -133,6 +138,9 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
+        clinic_menu = self.menuBar().addMenu(self.tr("&Clinic"))
+        clinic_menu.addAction(self.clinic_action)
+        clinic_menu.addAction(self.handouts_action)
 
     def _update_actions(self) -> None:
         ready = self.database is not None
@@ -140,6 +148,8 @@ class MainWindow(QMainWindow):
         active = record is not None and not record.is_archived
         self.new_patient_action.setEnabled(ready)
         self.find_action.setEnabled(ready)
+        self.clinic_action.setEnabled(ready)
+        self.handouts_action.setEnabled(ready)
         self.edit_patient_action.setEnabled(active)
         self.new_visit_action.setEnabled(active)
         self.export_map_action.setEnabled(record is not None and record.visit_count > 0)
@@ -354,6 +364,26 @@ class MainWindow(QMainWindow):
             self.database, self.tasks, record.id, record.display_name, visit_id, self
         )
         self.print_dialog.open()
+
+    def edit_clinic(self) -> None:
+        from acuchart.ui.clinic_dialog import ClinicDialog
+
+        if self.database is None:
+            return
+        self.clinic_dialog = ClinicDialog(self.database, self.tasks, self)
+        self.clinic_dialog.saved.connect(self._show_clinic_name)
+        self.clinic_dialog.open()
+
+    def _show_clinic_name(self, profile: ClinicProfile) -> None:
+        self.setWindowTitle(f"{APP_TITLE} — {profile.name}" if profile.name else APP_TITLE)
+
+    def edit_handouts(self) -> None:
+        from acuchart.ui.handout_editor import HandoutEditor
+
+        if self.database is None:
+            return
+        self.handout_editor = HandoutEditor(self.database, self.tasks, self)
+        self.handout_editor.open()
 
     def focus_search(self) -> None:
         if self.list_panel is not None:

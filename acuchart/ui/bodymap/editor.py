@@ -275,22 +275,30 @@ class BodyMapEditor(QWidget):
         self._shortcuts()
 
     def _shortcuts(self) -> None:
-        def add(
-            sequence: QKeySequence | QKeySequence.StandardKey | str, slot: Callable[[], object]
-        ) -> None:
-            shortcut = QShortcut(QKeySequence(sequence), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        """Single keys pick symptom, intensity and tool; the platform's undo and redo keys work,
+        and Ctrl+Shift+Z redoes everywhere. Each key sequence is bound once: two shortcuts on
+        one sequence are ambiguous and neither fires."""
+        bound: set[str] = set()
+
+        def add(sequences: list[QKeySequence], slot: Callable[[], object]) -> None:
+            for sequence in unique_sequences(sequences):
+                key = sequence.toString(QKeySequence.SequenceFormat.PortableText)
+                if key in bound:
+                    continue
+                bound.add(key)
+                shortcut = QShortcut(sequence, self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
 
         for digit in range(10):
-            add(str(digit), partial(self.intensity.setValue, digit or 10))
+            add([QKeySequence(str(digit))], partial(self.intensity.setValue, digit or 10))
         for symptom, style in SYMPTOM_STYLES.items():
-            add(style.key, partial(self.symptom_buttons[symptom].setChecked, True))
+            add([QKeySequence(style.key)], partial(self.symptom_buttons[symptom].setChecked, True))
         for tool, (_, key, _) in TOOL_LABELS.items():
-            add(key, partial(self.tool_buttons[tool].setChecked, True))
-        add(QKeySequence.StandardKey.Undo, self.undo_stack.undo)
-        add(QKeySequence.StandardKey.Redo, self.undo_stack.redo)
-        add("Ctrl+Shift+Z", self.undo_stack.redo)
+            add([QKeySequence(key)], partial(self.tool_buttons[tool].setChecked, True))
+        add(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo), self.undo_stack.undo)
+        redo = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+        add([*redo, QKeySequence("Ctrl+Shift+Z")], self.undo_stack.redo)
 
     # -- state --------------------------------------------------------------------
     def load(self, body_map: BodyMap, *, read_only: bool) -> None:
@@ -478,3 +486,16 @@ def describe_summary(summary: MapSummary) -> str:
     for symptom, share in sorted(summary.by_symptom.items(), key=lambda item: -item[1]):
         rows.append(f"&nbsp;&nbsp;{symptom.label}: {percent(share)}")
     return "<br>".join(rows)
+
+
+def unique_sequences(sequences: list[QKeySequence]) -> list[QKeySequence]:
+    """The non-empty sequences in order, each once (the platform's standard keys may already
+    hold one we add by hand, such as Ctrl+Shift+Z for redo on X11 and macOS)."""
+    seen: set[str] = set()
+    unique: list[QKeySequence] = []
+    for sequence in sequences:
+        key = sequence.toString(QKeySequence.SequenceFormat.PortableText)
+        if key and key not in seen:
+            seen.add(key)
+            unique.append(sequence)
+    return unique

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -66,8 +67,36 @@ class OptionalSpin(QSpinBox):
         super().keyPressEvent(event)
 
 
+def best_match(fragment: str, choices: Iterable[str]) -> str | None:
+    """The list entry a typed fragment stands for, or None when nothing in the list matches.
+
+    An exact entry (any case) wins, then the first entry starting with the fragment, then one
+    with a word starting with it, then one merely containing it (as the type-ahead shows them).
+    """
+    wanted = fragment.strip().casefold()
+    if not wanted:
+        return None
+    entries = [choice for choice in choices if choice.strip()]
+    ranked: tuple[list[str], list[str], list[str], list[str]] = ([], [], [], [])
+    for entry in entries:
+        folded = entry.casefold()
+        if folded == wanted:
+            ranked[0].append(entry)
+        elif folded.startswith(wanted):
+            ranked[1].append(entry)
+        elif any(word.startswith(wanted) for word in re.split(r"[\W_]+", folded)):
+            ranked[2].append(entry)
+        elif wanted in folded:
+            ranked[3].append(entry)
+    return next((group[0] for group in ranked if group), None)
+
+
 class ChoiceBox(QComboBox):
-    """An editable pick list: choose a usual value or type your own (type-ahead completes)."""
+    """An editable pick list: choose a usual value or type your own (type-ahead completes).
+
+    Leaving with Tab takes the list entry the typed fragment stands for ("teeth" becomes
+    "teeth marks"); words that match nothing in the list are kept as typed.
+    """
 
     def __init__(self, choices: Iterable[str], parent: QWidget | None = None):
         super().__init__(parent)
@@ -80,12 +109,58 @@ class ChoiceBox(QComboBox):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        line = self.lineEdit()
+        assert line is not None
+        # Tab may reach the box, or its line edit when the type-ahead list hands it on.
+        line.installEventFilter(self)
 
     def text(self) -> str:
         return self.currentText()
 
     def set_text(self, text: str) -> None:
         self.setEditText(text)
+
+    def choices(self) -> list[str]:
+        return [self.itemText(row) for row in range(self.count())]
+
+    def best_choice(self) -> str | None:
+        """The entry the typed text stands for: the highlighted suggestion, else the best match."""
+        completer = self.completer()
+        popup = completer.popup() if completer is not None else None
+        if popup is not None and popup.isVisible() and popup.currentIndex().isValid():
+            return str(popup.currentIndex().data())
+        return best_match(self.currentText(), self.choices())
+
+    def accept_completion(self) -> None:
+        """Replace a typed fragment by the entry it stands for (free text stays as typed)."""
+        choice = self.best_choice()
+        if choice is not None and choice != self.currentText():
+            self.setEditText(choice)
+
+    def event(self, event: QEvent) -> bool:
+        if _is_tab(event):
+            self.accept_completion()
+        return super().event(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.lineEdit() and _is_tab(event):
+            self.accept_completion()
+        return super().eventFilter(watched, event)
+
+
+def _is_tab(event: QEvent) -> bool:
+    """A key press of Tab or Shift+Tab (which move the focus on), or the focus leaving by one."""
+    tab_reasons = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+    if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+        switching = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        return event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not (
+            event.modifiers() & switching
+        )
+    return (
+        isinstance(event, QFocusEvent)
+        and event.type() == QEvent.Type.FocusOut
+        and event.reason() in tab_reasons
+    )
 
 
 class RemovableList(QListWidget):
@@ -127,11 +202,24 @@ class ChosenList(QWidget):
         self.items.removed.connect(self.changed)
 
     def _add_typed(self) -> None:
-        text = self.box.currentText().strip()
+        """Add the highlighted or best matching entry (typed words only if none match), then
+        empty the box for the next pattern."""
+        text = self.box.best_choice() or self.box.currentText().strip()
         if text and text not in self.values():
             self.items.addItem(QListWidgetItem(text))
             self.changed.emit()
-        self.box.setEditText("")
+        self._clear_box()
+        # The combo box and its completer may put the chosen entry back once this key is
+        # handled; clear again after them.
+        QTimer.singleShot(0, self._clear_box)
+
+    def _clear_box(self) -> None:
+        completer = self.box.completer()
+        popup = completer.popup() if completer is not None else None
+        if popup is not None:
+            popup.hide()
+        self.box.setCurrentIndex(0)
+        self.box.clearEditText()
 
     def values(self) -> tuple[str, ...]:
         return tuple(self.items.item(i).text() for i in range(self.items.count()))

@@ -28,6 +28,7 @@ from acuchart.notes.points import point_library, search_points
 from acuchart.ui.naming import named
 
 COLUMNS = ("Point", "Side", "Technique", "Depth")
+EDITOR_COLUMNS = (1, 2, 3)  # a widget in every row: side, technique, depth
 
 
 class PointSearch(QLineEdit):
@@ -45,29 +46,39 @@ class PointSearch(QLineEdit):
         self.setCompleter(completer)
         self.textEdited.connect(self._search)
         completer.activated.connect(self._chosen_title)
-        self._taking = False
 
     def _search(self, text: str) -> None:
         self.matches.setStringList([point.title for point in search_points(text, limit=15)])
 
     def _chosen_title(self, title: str) -> None:
-        self._taking = True
-        self.pointChosen.emit(title.split(" ", 1)[0])
+        """A suggestion clicked in the list."""
+        self._take(title.split(" ", 1)[0])
+
+    def _take(self, code: str) -> None:
+        self.pointChosen.emit(code)
         self.clear()
         self.matches.setStringList([])
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            super().keyPressEvent(event)
+            return
+        # One Enter adds a point, whether or not the suggestion list is open: the highlighted
+        # suggestion if there is one, else the best match for the typed text.
         completer = self.completer()
         popup = completer.popup() if completer is not None else None
-        visible = popup is not None and popup.isVisible()
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not visible:
+        code = None
+        if popup is not None and popup.isVisible():
+            current = popup.currentIndex()
+            if current.isValid():
+                code = str(current.data()).split(" ", 1)[0]
+            popup.hide()
+        if code is None:
             found = search_points(self.text(), limit=1)
-            if found:
-                self.pointChosen.emit(found[0].code)
-                self.clear()
-                self.matches.setStringList([])
-            return
-        super().keyPressEvent(event)
+            code = found[0].code if found else None
+        if code is not None:
+            self._take(code)
+        event.accept()
 
 
 class PointsEditor(QWidget):
@@ -85,12 +96,17 @@ class PointsEditor(QWidget):
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column in EDITOR_COLUMNS:
+            # Sized by _fit_columns: ResizeToContents measures before the cell widgets are set,
+            # which left rows added while typing with cramped columns.
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Tab leaves the table for the next field of the note; arrow keys move inside it.
+        self.table.setTabKeyNavigation(False)
         self._fit_height()
+        self._fit_columns()
         self.table.installEventFilter(self)
         self.protocols = named(QToolButton(), "protocolButton")
         self.protocols.setText(self.tr("Protocol"))
@@ -157,6 +173,8 @@ class PointsEditor(QWidget):
         depth.setSuffix(" mm")
         depth.setSpecialValueText("–")
         depth.setValue(point.depth_mm or 0)
+        for cell in (side, technique, depth, depth.lineEdit()):
+            cell.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # out of the Tab chain
         for widget in (side, technique):
             widget.currentIndexChanged.connect(lambda _: self.changed.emit())
         depth.valueChanged.connect(lambda _: self.changed.emit())
@@ -164,6 +182,7 @@ class PointsEditor(QWidget):
         self.table.setCellWidget(row, 2, technique)
         self.table.setCellWidget(row, 3, depth)
         self._fit_height()
+        self._fit_columns()
 
     def _fit_height(self) -> None:
         """Every row in view: the note scrolls as a whole, the table never on its own."""
@@ -171,6 +190,18 @@ class PointsEditor(QWidget):
         row_height = self.table.verticalHeader().defaultSectionSize()
         header = self.table.horizontalHeader().sizeHint().height()
         self.table.setFixedHeight(header + rows * row_height + 4)
+
+    def _fit_columns(self) -> None:
+        """Each editor column as wide as its title and its widest widget, however rows came in."""
+        header = self.table.horizontalHeader()
+        for column in EDITOR_COLUMNS:
+            width = header.sectionSizeHint(column)
+            for row in range(self.table.rowCount()):
+                cell = self.table.cellWidget(row, column)
+                if cell is not None:
+                    cell.ensurePolished()
+                    width = max(width, cell.sizeHint().width())
+            header.resizeSection(column, width + 2)  # and the grid line
 
     def codes(self) -> list[str]:
         codes = []
@@ -236,7 +267,7 @@ class PointsEditor(QWidget):
             widget.setEnabled(not read_only)
         self.table.setEnabled(True)
         for row in range(self.table.rowCount()):
-            for column in (1, 2, 3):
+            for column in EDITOR_COLUMNS:
                 cell = self.table.cellWidget(row, column)
                 if cell is not None:
                     cell.setEnabled(not read_only)
