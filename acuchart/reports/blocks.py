@@ -105,7 +105,10 @@ def section(title: str, body: list[Flowable], styles: Styles) -> list[Flowable]:
     if not body:
         return []
     heading = text(title, styles.heading)
-    return [KeepTogether([heading, body[0]]), *body[1:]]
+    first = body[0]
+    # A KeepTogether inside a KeepTogether is measured wrongly and pushed to the next page.
+    opening = list(first._content) if isinstance(first, KeepTogether) else [first]
+    return [KeepTogether([heading, *opening]), *body[1:]]
 
 
 def gap(points: float) -> Spacer:

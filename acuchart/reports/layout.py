@@ -25,7 +25,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from acuchart.clinic import ClinicProfile, PaperSize
 from acuchart.dates import describe_date
-from acuchart.reports.fonts import SANS, SANS_BOLD, draw_text, register_fonts
+from acuchart.reports.fonts import SANS, SANS_BOLD, draw_text, register_fonts, text_width
 
 ACCENT = colors.HexColor("#2f6f73")
 INK = colors.HexColor("#1f2425")
@@ -200,11 +200,18 @@ def _draw_header(canvas: Canvas, setup: PageSetup, width: float, height: float) 
     draw_text(canvas, x, top - 5 * mm, clinic.name or "Clinic", SANS_BOLD, 13)
     canvas.setFillColor(MUTED)
     small = _small_print(setup)
+    lines = [line for line in [*clinic.address.splitlines(), clinic.contact_line] if line][:4]
+    right_width = max((text_width(line, SANS, small) for line in lines), default=0.0)
     if clinic.practitioner_list:
-        draw_text(canvas, x, top - 10 * mm, " · ".join(clinic.practitioner_list), SANS, small)
-    lines = [*clinic.address.splitlines(), clinic.contact_line]
+        # Names on the left, address on the right: the names shrink rather than overlap.
+        room = width - MARGIN - right_width - 6 * mm - x
+        names = " · ".join(clinic.practitioner_list)
+        size = small
+        while size > 5.5 and text_width(names, SANS, size) > room:
+            size -= 0.25
+        draw_text(canvas, x, top - 10 * mm, names, SANS, size)
     y = top - 3.5 * mm
-    for line in [line for line in lines if line][:4]:
+    for line in lines:
         draw_text(canvas, width - MARGIN, y, line, SANS, small, align="right")
         y -= small * 1.3
     canvas.setStrokeColor(RULE)

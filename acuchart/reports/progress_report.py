@@ -143,7 +143,7 @@ def _diagram_pair(first: CourseVisit, latest: CourseVisit, styles: Styles, width
     for views in (HAND_VIEWS, FOOT_VIEWS):
         cells.append(
             [
-                visit_diagram(v.body_map, width=half, views=views, max_height=230)
+                visit_diagram(v.body_map, width=half, views=views, max_height=190)
                 for v in (first, latest)
             ]
         )

@@ -17,7 +17,18 @@ from PySide6.QtWidgets import (
 )
 
 from acuchart.ui.naming import named
-from acuchart.ui.patient_list_model import NAME, PatientListModel
+from acuchart.ui.patient_list_model import BORN, CAUSE, LAST_VISIT, NAME, PHONE, PatientListModel
+
+# What the columns must fit: a typical name in full, the others just their usual text.
+_TYPICAL_NAME = "⚠ Thompson, Margaret “Peggy”"
+_COMPACT_SAMPLES = {
+    BORN: "0000-00-00  (00)",
+    PHONE: "(000) 000-0000",
+    CAUSE: "Chemo (CIPN)",
+    LAST_VISIT: "0000-00-00",
+}
+_CELL_PADDING = 14
+_SORT_ARROW = 18
 
 _NAVIGATION_KEYS = {
     Qt.Key.Key_Down,
@@ -50,12 +61,15 @@ class PatientListPanel(QWidget):
         self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        # Tab leaves the table (to the chart); rows change with the arrow keys only, so
+        # tabbing through never opens another patient's chart.
+        self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
-        for column, width in ((1, 118), (2, 118), (3, 100), (4, 88)):
-            self.table.setColumnWidth(column, width)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(40)
+        self._size_columns()
+        self.table.viewport().installEventFilter(self)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.count_label = named(QLabel(), "patientCount")
         self.count_label.setProperty("role", "fieldHint")
@@ -110,8 +124,36 @@ class PatientListPanel(QWidget):
         if keep is not None:
             self.select_patient(keep)
 
+    def _size_columns(self) -> None:
+        """Born, phone, cause and last visit as narrow as their usual text; names get the rest."""
+        cells = self.table.fontMetrics()
+        headers = self.table.horizontalHeader().fontMetrics()
+        for column, sample in _COMPACT_SAMPLES.items():
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            width = max(
+                cells.horizontalAdvance(sample) + _CELL_PADDING,
+                headers.horizontalAdvance(title) + _CELL_PADDING + _SORT_ARROW,
+            )
+            self.table.setColumnWidth(column, width)
+        self._name_width = cells.horizontalAdvance(_TYPICAL_NAME) + _CELL_PADDING
+        self._fit_name_column()
+
+    def _fit_name_column(self) -> None:
+        """Like a stretched column, but never narrower than a typical name: on a narrow
+        panel the other columns scroll sideways instead of the names being cut short."""
+        others = sum(
+            self.table.columnWidth(column)
+            for column in range(self.model.columnCount())
+            if column != NAME
+        )
+        spare = self.table.viewport().width() - others
+        self.table.setColumnWidth(NAME, max(self._name_width, spare))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Arrow keys in the search box move through the results; Escape clears it."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_name_column()
+            return False
         if watched is self.search and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() in _NAVIGATION_KEYS and self.model.rowCount():

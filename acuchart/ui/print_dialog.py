@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -88,6 +89,11 @@ class PrintDialog(QDialog):
         self.message = named(QLabel(), "printMessage")
         self.message.setWordWrap(True)
         self.message.setProperty("role", "fieldHint")
+        self.progress = named(QProgressBar(), "printProgress")
+        self.progress.setRange(0, 0)  # busy: ReportLab reports no steps while it lays out
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(6)
+        self.progress.hide()
 
         form = QFormLayout()
         form.addRow(self.tr("&Document"), self.document)
@@ -111,6 +117,7 @@ class PrintDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        layout.addWidget(self.progress)
         layout.addWidget(buttons)
         self.document.currentIndexChanged.connect(self._update_options)
         if visit_id is None:
@@ -154,6 +161,8 @@ class PrintDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
+        self.progress.setVisible(busy)
+        self.document.setEnabled(not busy)
         document, _ = self.document.currentData()
         ready = not busy and not (document == "visit" and self.visit_id is None)
         self.save_button.setEnabled(ready)

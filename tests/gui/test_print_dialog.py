@@ -44,6 +44,9 @@ def test_saving_a_progress_report_writes_the_pdf(
     dialog.comments.setPlainText("Four more weekly visits, then review.")
     with qtbot.waitSignal(dialog.saved, timeout=20_000) as saved:
         dialog.save_to(tmp_path / "report")
+        assert dialog.progress.isVisible()
+        assert not dialog.save_button.isEnabled()
+    assert not dialog.progress.isVisible()
     written = Path(saved.args[0])
     assert written == tmp_path / "report.pdf"
     content = "".join(page.extract_text() for page in PdfReader(written).pages)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QFocusEvent,
     QFont,
     QHelpEvent,
     QKeyEvent,
@@ -36,6 +37,8 @@ from acuchart.ui.bodymap.painting import Layers, paint_view, view_transform
 CAPTION_PX = 20
 GAP_PX = 10
 SITE_HIT_MM = 7.0
+# Where keyboard focus starts on a view: neuropathy begins at the fingertips and toes.
+DISTAL_START = ("index.distal", "hallux.distal")
 
 
 class Tool(enum.StrEnum):
@@ -58,6 +61,16 @@ class PlacedView:
         return (mapped.x(), mapped.y())
 
 
+def distal_start(view: View) -> str:
+    """The region keyboard focus starts on: the index fingertip or the big toe tip, else
+    the region nearest the distal end (fingertips are at the top, toes at the bottom)."""
+    for region_id in DISTAL_START:
+        if region_id in view.regions:
+            return region_id
+    sign = 1.0 if view.is_foot else -1.0
+    return max(view.regions.values(), key=lambda r: sign * r.shape.representative_point().y).id
+
+
 class BodyMapCanvas(QWidget):
     regionActivated = Signal(str, str, bool)  # view id, region id, remove (right button)
     strokeDrawn = Signal(str, object)  # view id, list of (x, y) in mm
@@ -75,6 +88,7 @@ class BodyMapCanvas(QWidget):
         self.zoomed: str | None = None
         self.tool = Tool.REGION
         self.symptom: Symptom = Symptom.BURNING
+        self.intensity = 5  # the editor keeps this in step with its intensity box
         self.brush_mm = 8.0
         self.read_only = False
         self.focus: tuple[str, str] | None = None
@@ -306,7 +320,9 @@ class BodyMapCanvas(QWidget):
             self.step_view(1 if key == Qt.Key.Key_PageDown else -1)
         elif key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete):
             if self.focus is not None and not self.read_only and self.tool is Tool.REGION:
-                self.regionActivated.emit(*self.focus, key == Qt.Key.Key_Delete)
+                remove = key == Qt.Key.Key_Delete
+                if remove or not self._already_marked(*self.focus):
+                    self.regionActivated.emit(*self.focus, remove)
         elif key == Qt.Key.Key_Z and not event.modifiers():
             self.set_zoom(
                 None if self.zoomed else (self.focus[0] if self.focus else self.view_ids[0])
@@ -314,10 +330,26 @@ class BodyMapCanvas(QWidget):
         else:
             super().keyPressEvent(event)
 
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Coming in by keyboard shows where Space would mark, at once."""
+        super().focusInEvent(event)
+        if self.interactive and event.reason() != Qt.FocusReason.MouseFocusReason:
+            self.hoverChanged.emit(self.describe(*self._ensure_focus()))
+            self.update()
+
+    def _already_marked(self, view_id: str, region_id: str) -> bool:
+        """Whether the region holds the current symptom at the current intensity already.
+
+        The keyboard marks and never toggles (a second Space must not unmark), while
+        the editor's region handler toggles a repeated click.
+        """
+        current = self.body_map.marks_in(view_id, region_id).get(self.symptom)
+        return current is not None and current == self.intensity
+
     def _ensure_focus(self) -> tuple[str, str]:
         if self.focus is None or self.focus[0] not in self.shown_views():
             view = get_view(self.shown_views()[0])
-            self.focus = (view.id, next(iter(view.regions)))
+            self.focus = (view.id, distal_start(view))
         return self.focus
 
     def move_focus(self, dx: float, dy: float) -> None:
@@ -347,7 +379,7 @@ class BodyMapCanvas(QWidget):
         view_id, _ = self._ensure_focus()
         index = (views.index(view_id) + step) % len(views) if view_id in views else 0
         view = get_view(views[index])
-        self.focus = (view.id, next(iter(view.regions)))
+        self.focus = (view.id, distal_start(view))
         if self.zoomed:
             self.set_zoom(view.id)
         self.hoverChanged.emit(self.describe(*self.focus))

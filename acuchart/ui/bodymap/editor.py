@@ -101,6 +101,8 @@ class BodyMapEditor(QWidget):
         self.intensity = named(QSpinBox(), "intensity")
         self.intensity.setRange(MIN_INTENSITY, MAX_INTENSITY)
         self.intensity.setValue(5)
+        self.canvas.intensity = self.intensity.value()
+        self.intensity.valueChanged.connect(lambda value: setattr(self.canvas, "intensity", value))
         self.intensity.setToolTip(self.tr("Intensity 1–10: keys 1–9, and 0 for 10"))
         self.brush = named(QSpinBox(), "brushWidth")
         self.brush.setRange(2, 30)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -213,6 +214,16 @@ class NoteEditor(QWidget):
         form.addRow(self.tr("Points"), self.points)
         self.needle_gauge = named(ChoiceBox(vocabulary.NEEDLE_GAUGES), "needleGauge")
         self.needle_length = named(ChoiceBox(vocabulary.NEEDLE_LENGTHS), "needleLength")
+        for needle_box, hint in (
+            (self.needle_gauge, self.tr("gauge, e.g. 0.20 mm (36G)")),
+            (self.needle_length, self.tr("length, e.g. 30 mm")),
+        ):
+            needle_line = needle_box.lineEdit()
+            assert needle_line is not None
+            needle_line.setPlaceholderText(hint)
+            needle_box.setToolTip(hint)
+            needle_box.setAccessibleName(hint.split(",")[0].capitalize())
+            needle_box.setMinimumContentsLength(len(hint) - 4)  # the hint readable when empty
         self.retention = named(OptionalSpin(1, 120), "retentionMinutes")
         self.retention.setSuffix(self.tr(" min"))
         form.addRow(
@@ -239,13 +250,16 @@ class NoteEditor(QWidget):
         self.ea_minutes.setValue(20)
         self.ea_minutes.setSuffix(self.tr(" min"))
         self.ea_add = named(QPushButton(self.tr("Add pair")), "eaAdd")
+        self.ea_intensity.setPlaceholderText(self.tr("intensity"))
+        self.ea_intensity.setToolTip(self.tr("Intensity"))
+        # Two rows: on one line the pair needs ~690 px and clips the form at a 1280 px window.
         form.addRow(
             self.tr("Electro-acupuncture"),
             _row(
                 self.ea_a, self.ea_b, QLabel(self.tr("Hz")), self.ea_frequency, self.ea_waveform,
-                self.ea_intensity, self.ea_minutes, self.ea_add,
             ),
         )  # fmt: skip
+        form.addRow("", _row(self.ea_intensity, self.ea_minutes, self.ea_add))
         self.pacemaker_warning = named(
             QLabel(self.tr("⚠ Pacemaker / implant: no electro-stimulation across the chest.")),
             "pacemakerWarning",
@@ -272,9 +286,11 @@ class NoteEditor(QWidget):
         self.next_visit = named(QLineEdit(), "nextVisit")
         self.next_visit.setPlaceholderText(self.tr("e.g. in one week, same points"))
         form.addRow(self.tr("Next visit"), self.next_visit)
-        self.points.protocolRequested.connect(self.protocolRequested)
+        self.points.protocolRequested.connect(self._protocol_chosen)
         self.points.saveProtocolRequested.connect(self.saveProtocolRequested)
-        self.points.copyLastRequested.connect(self.copyLastRequested)
+        self.points.copyLastRequested.connect(self._copy_last_chosen)
+        # Installed after the points editor's own filter, so it sees Delete first.
+        self.points.table.installEventFilter(self)
         return group
 
     def _safety(self) -> QGroupBox:
@@ -375,6 +391,31 @@ class NoteEditor(QWidget):
         self.mnsi_toggle.toggled.connect(self.mnsi_box.setVisible)
         for listing in self.findChildren(RemovableList):
             listing.removed.connect(self._changed)
+
+    def _protocol_chosen(self, name: str) -> None:
+        if not self.read_only:  # a signed note takes no new points, whatever asks
+            self.protocolRequested.emit(name)
+
+    def _copy_last_chosen(self) -> None:
+        if not self.read_only:
+            self.copyLastRequested.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Delete in the points table removes rows: not on a signed note."""
+        if (
+            watched is self.points.table
+            and self.read_only
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Delete
+        ):
+            return True
+        return super().eventFilter(watched, event)
+
+    def set_protocol_names(self, names: list[str]) -> None:
+        """Offer the saved protocols; the menu stays disabled on a signed note."""
+        self.points.set_protocol_names(names)
+        self.points.protocols.setEnabled(bool(names) and not self.read_only)
 
     def _changed(self) -> None:
         self._update_hints()
@@ -666,6 +707,9 @@ class NoteEditor(QWidget):
             elif isinstance(widget, RemovableList):
                 widget.read_only = read_only
         self.points.set_read_only(read_only)
+        if not read_only:  # the protocol menu is only of use once there are protocols
+            menu = self.points.protocols.menu()
+            self.points.protocols.setEnabled(menu is not None and bool(menu.actions()))
 
 
 def describe_pair(pair: ElectroPair) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 
 IDLE_SAVE_MS = 600
 LONGEST_UNSAVED_MS = 1500
+SIGN_SHORTCUT = "Ctrl+Shift+S"
 
 
 class SignDialog(QDialog):
@@ -95,8 +98,15 @@ class NotePanel(QWidget):
         self.state = named(QLabel(), "noteSaveState")
         self.state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.sign_button = named(QPushButton(self.tr("Sign note…")), "signNote")
-        self.sign_button.setToolTip(self.tr("Sign and lock this visit (Ctrl+Shift+S)"))
-        self.sign_button.setShortcut("Ctrl+Shift+S")
+        self.sign_button.setToolTip(self.tr(f"Sign and lock this visit ({SIGN_SHORTCUT})"))
+        # The shortcut lives on the panel's window, not the button: the button is hidden
+        # whenever another chart tab shows, and hidden widgets take no shortcuts.
+        self.sign_action = QAction(self.tr("Sign note…"), self)
+        self.sign_action.setObjectName("actionSignNote")
+        self.sign_action.setShortcut(QKeySequence(SIGN_SHORTCUT))
+        self.sign_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.sign_action.setEnabled(False)
+        self._action_host: QWidget | None = None
         self.signature = named(QLabel(), "signatureLine")
         self.signature.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.empty = named(QLabel(self.tr("Start a visit to write its note.")), "noteNoVisit")
@@ -123,7 +133,15 @@ class NotePanel(QWidget):
         self.note_scroll.setWidget(content)
         self.note_scroll.setWidgetResizable(True)
         self.note_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.note_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The form fits a 1280 px window; with larger fonts it scrolls rather than clips.
+        self.note_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        # Wherever the focus goes in the form (Tab, click, or code), it is scrolled into view;
+        # deferred a turn so that a tab just shown has laid out first.
+        self._reveal = QTimer(self, singleShot=True, interval=0)
+        self._reveal.timeout.connect(self.reveal_focus)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._focus_changed)
 
         head = QHBoxLayout()
         head.addWidget(QLabel(self.tr("Visit:")))
@@ -147,11 +165,13 @@ class NotePanel(QWidget):
         self.editor.saveProtocolRequested.connect(self.save_protocol)
         self.editor.diagnosis_search.returnPressed.connect(self.find_diagnosis)
         self.sign_button.clicked.connect(self.ask_sign)
+        self.sign_action.triggered.connect(self.sign_from_anywhere)
         self.addendum_button.clicked.connect(self.add_addendum)
         self.visit_choice.activated.connect(
             lambda index: self.open_visit(self.visits[index].id) if self.visits else None
         )
         self.show_visits([])
+        self._attach_sign_action()
 
     # -- which visit --------------------------------------------------------------------
     def show_visits(self, visits: list[VisitSummary], current: int | None = None) -> None:
@@ -163,6 +183,8 @@ class NotePanel(QWidget):
         for widget in (self.note_scroll, self.sign_button, self.visit_choice):
             widget.setVisible(bool(visits))
         self.empty.setVisible(not visits)
+        self.sign_action.setEnabled(bool(visits))
+        self._attach_sign_action()
         self.visit = None
         if not visits:
             self._wanted = None
@@ -181,7 +203,60 @@ class NotePanel(QWidget):
             self.tasks.run(load_index, lambda _: None, lambda _: None)
         if self._wanted is not None and (self.visit is None or self.visit.id != self._wanted):
             self.open_visit(self._wanted)
+        self._attach_sign_action()
         super().showEvent(event)
+        self._reveal.start()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ParentChange and hasattr(self, "sign_action"):
+            self._attach_sign_action()  # (the guard: no ParentChange before __init__ ends)
+        return super().event(event)
+
+    # -- keyboard reach -------------------------------------------------------------------
+    def _attach_sign_action(self) -> None:
+        """Put the sign shortcut on the panel's top-level window, so it works from any tab."""
+        window = self.window()
+        if window is self._action_host:
+            return
+        if self._action_host is not None:
+            self._action_host.removeAction(self.sign_action)
+        window.addAction(self.sign_action)
+        self._action_host = window
+
+    def sign_from_anywhere(self) -> None:
+        """Ctrl+Shift+S from any tab of the chart: show the note, then the usual signing."""
+        if self._wanted is None or not self.bring_forward():
+            return
+        if self.visit is None or self.visit.id != self._wanted:
+            self.open_visit(self._wanted)
+        self.ask_sign()
+
+    def bring_forward(self) -> bool:
+        """Make the tab(s) holding the panel current; True when the panel is then showing."""
+        chain: list[QWidget] = [self]
+        parent = self.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QTabWidget):
+                page = next((w for w in chain if parent.indexOf(w) >= 0), None)
+                if page is not None:
+                    parent.setCurrentWidget(page)
+            chain.append(parent)
+            parent = parent.parentWidget()
+        return self.isVisible()
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        content = self.note_scroll.widget()
+        if new is not None and content is not None and content.isAncestorOf(new):
+            self._reveal.start()
+
+    def reveal_focus(self) -> None:
+        """Scroll the form so that the field with the keyboard focus is in view."""
+        focused = QApplication.focusWidget()
+        content = self.note_scroll.widget()
+        if focused is None or content is None or not content.isAncestorOf(focused):
+            return
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self.note_scroll.ensureWidgetVisible(focused, 24, 24)
 
     def open_visit(self, visit_id: int) -> None:
         from acuchart.services.notes import list_protocols, load_note
@@ -195,8 +270,12 @@ class NotePanel(QWidget):
         self.visit_choice.setCurrentIndex(self.visit_choice.findData(visit_id))
         self.editor.load(state.note, read_only=state.is_signed)
         self.editor.set_pacemaker(Precaution.PACEMAKER_OR_IMPLANT in state.precautions)
-        self.editor.points.set_protocol_names([p.name for p in list_protocols(self.database)])
+        self.editor.set_protocol_names([p.name for p in list_protocols(self.database)])
         self.sign_button.setEnabled(not state.is_signed)
+        self.sign_action.setEnabled(not state.is_signed)
+        self.note_scroll.verticalScrollBar().setValue(0)  # a note opens at its top
+        self.note_scroll.horizontalScrollBar().setValue(0)
+        self._reveal.start()
         self._show_signature(state)
         if state.is_signed:
             self.state.setText(self.tr("Signed: read-only"))
@@ -301,7 +380,7 @@ class NotePanel(QWidget):
     def copy_last_visit(self) -> None:
         from acuchart.services.notes import previous_plan
 
-        if self.visit is None:
+        if self.visit is None or self.editor.read_only:
             return
         found = previous_plan(self.database, self.visit.id)
         if found is None:
@@ -316,6 +395,8 @@ class NotePanel(QWidget):
     def add_protocol(self, name: str) -> None:
         from acuchart.services.notes import list_protocols
 
+        if self.visit is None or self.editor.read_only:  # a signed note is not edited
+            return
         for protocol in list_protocols(self.database):
             if protocol.name == name:
                 self.editor.points.add_points(protocol.points)
@@ -340,7 +421,7 @@ class NotePanel(QWidget):
         except ValidationError as error:
             self._show_error(self.tr("Protocol not saved"), "\n".join(error.errors.values()))
             return
-        self.editor.points.set_protocol_names([p.name for p in list_protocols(self.database)])
+        self.editor.set_protocol_names([p.name for p in list_protocols(self.database)])
 
     def find_diagnosis(self) -> None:
         """Enter in the diagnosis box: add the best match by code or words (searched off the
