@@ -1,8 +1,9 @@
 """Draw the eight hand and foot views into ``resources/bodymap/*.svg``.
 
 The SVG files are the one source of truth the app reads (screen, PDF, areas).
-This script is how they were made: outlines are smooth curves through
-landmark points of adult proportions (see DOMAIN.md, "Body maps"), united with
+This script is how they were made: outlines are smooth curves through (hand)
+or smoothed along (foot) landmark points of adult proportions (see DOMAIN.md,
+"Body maps"), united with
 shapely, then cut into named regions by half-planes so that the regions of a
 view tile its outline exactly. Run it again only to change the drawings:
 
@@ -383,34 +384,86 @@ LEG_SPLIT, ANKLE_TOP, HEEL_TOP, MIDFOOT_TOP, FOREFOOT_TOP = 58.0, 112.0, 162.0, 
 ARCH_LINE_X = 6.0
 
 
+def border(landmarks: Sequence[Point], sigma: Sequence[tuple[float, float]]) -> list[Point]:
+    """One side of the foot and leg as x over y: the landmarks joined by straight
+    lines, then smoothed with a Gaussian whose width (mm) follows ``sigma``, a list
+    of (y, width) stops. A wide kernel gives the long, even curves of the leg and
+    the sides of the foot; a narrow one keeps the ball of the foot and the toes."""
+
+    def lerp(stops: Sequence[Point], y: float) -> float:
+        if y <= stops[0][0]:
+            return stops[0][1]
+        for (y0, v0), (y1, v1) in itertools.pairwise(stops):
+            if y <= y1:
+                return v0 + (v1 - v0) * (y - y0) / (y1 - y0)
+        return stops[-1][1]
+
+    by_y = [(y, x) for x, y in landmarks]
+    first, last = by_y[0][0], by_y[-1][0]
+    out: list[Point] = []
+    steps = round(last - first)
+    for i in range(steps + 1):
+        y = first + (last - first) * i / steps
+        width = lerp(sigma, y)
+        reach = int(3 * width) + 1
+        total = weight_sum = 0.0
+        for k in range(-reach, reach + 1):
+            weight = math.exp(-0.5 * (k / width) ** 2)
+            total += weight * lerp(by_y, y + k)
+            weight_sum += weight
+        out.append((total / weight_sum, y))
+    return out
+
+
 def foot_outline() -> Polygon:
+    """The sole or top of the foot with the lower leg above it, up to mid-calf.
+
+    From mid-calf the leg narrows in a long S-curve (the calf belly, then the
+    Achilles tendon) to the narrow ankle just above the malleoli; the malleoli
+    show as gentle bulges, the lateral one lower than the medial one. Below
+    them the rounded heel is a little wider than the ankle; the lateral border
+    then runs almost straight to the fifth metatarsal head while the medial
+    border dips in at the arch before the ball of the big toe.
+    """
     lateral = [
-        (-50.0, -10.0),
-        (-49.0, 20.0),
-        (-41.0, 70.0),
-        (-30.5, 112.0),
-        (-33.5, 136.0),  # lateral malleolus
-        (-31.0, 160.0),
-        (-33.5, 195.0),
-        (-39.0, 245.0),
-        (-45.0, 295.0),
-        (-47.5, 322.0),
+        (-50.3, -40.0),
+        (-50.3, 0.0),  # mid-calf
+        (-48.2, 25.0),
+        (-42.0, 50.0),
+        (-34.0, 78.0),
+        (-27.2, 110.0),  # narrowest, above the malleolus
+        (-32.8, 142.0),  # lateral malleolus
+        (-30.0, 161.0),
+        (-36.4, 196.0),  # heel, widest
+        (-35.0, 226.0),
+        (-37.0, 252.0),
+        (-41.0, 280.0),  # base of the fifth metatarsal
+        (-45.6, 302.0),
+        (-47.9, 318.0),  # fifth metatarsal head
+        (-47.0, 328.0),
         (-42.0, 343.0),
     ]
     medial = [
+        (48.3, -40.0),
+        (48.3, 0.0),  # mid-calf
+        (46.2, 25.0),
+        (40.0, 50.0),
+        (32.0, 78.0),
+        (27.2, 106.0),  # narrowest, above the malleolus
+        (32.8, 130.0),  # medial malleolus
+        (30.4, 152.0),
+        (36.8, 194.0),  # heel, widest
+        (32.8, 246.0),  # medial arch
+        (37.0, 266.0),
+        (45.0, 292.0),
+        (50.6, 308.0),
+        (52.4, 322.0),  # first metatarsal head
+        (52.2, 334.0),
         (47.0, 350.0),
-        (52.0, 330.0),
-        (50.5, 300.0),
-        (42.0, 250.0),
-        (35.0, 200.0),
-        (33.5, 165.0),
-        (35.0, 138.0),  # medial malleolus
-        (30.0, 112.0),
-        (39.0, 70.0),
-        (47.0, 20.0),
-        (48.0, -10.0),
     ]
-    sole = Polygon([*catmull_rom(lateral, False), (0.0, 360.0), *catmull_rom(medial, False)])
+    sigma = [(0.0, 9.0), (90.0, 7.5), (240.0, 7.0), (300.0, 4.0)]
+    right = border(medial, sigma)
+    sole = Polygon([*border(lateral, sigma), (0.0, 360.0), *right[::-1]])
     toes = [t.shape() for t in TOES]
     return smooth_outline([sole, *toes], box(-BIG, 0.0, BIG, BIG), 1.6)
 
@@ -508,6 +561,15 @@ def web_point(outline: Polygon, near: Point, inward: float = 2.0) -> Point:
     return (edge.x + dx / length * inward, edge.y + dy / length * inward)
 
 
+def inside_edge(outline: Polygon, y: float, inset: float, medial: bool) -> Point:
+    """A point ``inset`` millimetres inside the medial (+x) or lateral border at height ``y``."""
+    from shapely.geometry import LineString
+
+    cut = outline.intersection(LineString([(-BIG, y), (BIG, y)]))
+    minx, _miny, maxx, _maxy = cut.bounds
+    return (maxx - inset, y) if medial else (minx + inset, y)
+
+
 def hand_points(outline: Polygon) -> list[tuple[str, str, Point]]:
     """(code, surface, position) of the points drawn on the hand views."""
     idx, mid, ring, lit = FINGERS
@@ -547,11 +609,14 @@ def foot_points(outline: Polygon) -> list[tuple[str, str, Point]]:
         ("LR3", "dorsal", (22.0, 318.0)),
         ("GB41", "dorsal", (-29.0, 313.0)),
         ("ST41", "dorsal", (0.0, 140.0)),
-        ("SP6", "dorsal", (33.0, 70.0)),
-        ("GB39", "dorsal", (-35.0, 70.0)),
+        # Three cun above the malleoli: SP6 behind the medial border of the tibia,
+        # GB39 at the front edge of the fibula, both just inside the leg's outline.
+        ("SP6", "dorsal", inside_edge(outline, 70.0, 4.5, medial=True)),
+        ("GB39", "dorsal", inside_edge(outline, 70.0, 4.5, medial=False)),
         ("ST44", "dorsal", (2.0, 344.0)),
         ("KI1", "plantar", (4.0, 306.0)),
-        ("SP4", "plantar", (44.0, 286.0)),
+        # On the medial border, just short of the base of the first metatarsal.
+        ("SP4", "plantar", inside_edge(outline, 286.0, 3.5, medial=True)),
         ("KI3", "plantar", (25.0, 140.0)),
         ("BL60", "plantar", (-25.0, 138.0)),
     ]

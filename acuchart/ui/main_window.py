@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.archive_action)
         toolbar.addAction(self.delete_action)
         self.addToolBar(toolbar)
-        menu = self.menuBar().addMenu(self.tr("&Patient"))
+        menu = self.patient_menu = self.menuBar().addMenu(self.tr("&Patient"))
         for action in (
             self.new_patient_action, self.edit_patient_action, self.new_visit_action,
             self.export_map_action, self.print_action, self.find_action, self.archive_action,
@@ -239,6 +239,9 @@ class MainWindow(QMainWindow):
         self.scores_panel = ScoresPanel(database, self.tasks)
         self.chart.add_tab(self.scores_panel, self.tr("Scores"))
         self.note_panel.saved.connect(lambda *_: self.scores_panel.mark_stale())
+        self.note_panel.saved.connect(self._refresh_needled_points)
+        self._add_tab_shortcuts()
+        self.patient_menu.addAction(self.note_panel.sign_action)
         self.chart.visitOpened.connect(self.open_visit_note)
         self.chart.newVisitRequested.connect(self.new_visit)
         self.chart.editRequested.connect(self.edit_patient)
@@ -283,6 +286,7 @@ class MainWindow(QMainWindow):
         if self.current is None or self.current.id != patient_id:
             self.show_patient(patient_id)
         if self.chart is not None and self.current is not None:
+            self.chart.tabs.setCurrentIndex(0)  # the visits table lives on the overview
             self.chart.visits_table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_visit_note(self, visit_id: int) -> None:
@@ -308,6 +312,7 @@ class MainWindow(QMainWindow):
         self.body_map_panel.show_visits(
             visits, current=visit_id, patient_name=self.current.display_name
         )
+        self.note_panel.retitle_visits(visits)
         self.scores_panel.mark_stale()
         self.statusBar().showMessage(self.tr("Note signed."), 5000)
 
@@ -332,6 +337,7 @@ class MainWindow(QMainWindow):
             return
         if state.is_signed or state.visit.patient_id != patient_id:
             return
+        self.list_panel.select_patient(patient_id)
         self.show_patient(patient_id)
         self.open_visit_note(visit_id)
 
@@ -342,6 +348,49 @@ class MainWindow(QMainWindow):
         self.body_map_panel.open_visit(visit_id)
         self.chart.tabs.setCurrentWidget(self.body_map_panel)
         self.body_map_panel.editor.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _refresh_needled_points(self, visit_id: int) -> None:
+        """Points typed in the note show on that visit's body map without reopening it."""
+        from acuchart.services.notes import needled_points
+
+        shown = self.body_map_panel.visit
+        if self.database is None or shown is None or shown.id != visit_id:
+            return
+        database = self.database
+        self.tasks.run(
+            lambda: needled_points(database, visit_id),
+            lambda codes: self._show_needled(visit_id, codes),
+            lambda _error: None,  # the map keeps its last points; the next open reloads them
+        )
+
+    def _show_needled(self, visit_id: int, codes: frozenset[str]) -> None:
+        shown = self.body_map_panel.visit
+        if shown is not None and shown.id == visit_id:
+            self.body_map_panel.editor.set_needled_points(codes)
+
+    def _add_tab_shortcuts(self) -> None:
+        """Ctrl+1 … Ctrl+5 bring a chart tab forward and put the keyboard in it."""
+        assert self.chart is not None
+        for index in range(self.chart.tabs.count()):
+            title = self.chart.tabs.tabText(index).replace("&", "")
+            action = self._action(
+                self.tr(f"Show {title}"), f"actionTab{index + 1}", f"Ctrl+{index + 1}"
+            )
+            action.triggered.connect(lambda _=False, i=index: self.show_chart_tab(i))
+
+    def show_chart_tab(self, index: int) -> None:
+        if self.chart is None or self.current is None:
+            return
+        widget = self.chart.tabs.widget(index)
+        if widget is self.body_map_panel and self.note_panel.visit is not None:
+            self.open_visit_map(self.note_panel.visit.id)
+            return
+        if widget is self.note_panel and self.note_panel.visit is not None:
+            self.open_visit_note(self.note_panel.visit.id)
+            return
+        self.chart.tabs.setCurrentIndex(index)
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def export_body_map(self) -> None:
         """Save the shown visit's body map as a picture (the newest visit when none is open)."""
@@ -449,7 +498,7 @@ class MainWindow(QMainWindow):
         dialog = NewVisitDialog(
             record,
             lambda draft: create_visit(database, record.id, draft),
-            self.settings.get(keys.PRACTITIONER_NAME),
+            self._default_practitioner(),
             parent=self,
         )
 
@@ -463,6 +512,16 @@ class MainWindow(QMainWindow):
 
         dialog.finished.connect(finished)
         dialog.open()
+
+    def _default_practitioner(self) -> str:
+        """Who charted last at this desk; on a new desk, the clinic's first practitioner."""
+        remembered = str(self.settings.get(keys.PRACTITIONER_NAME) or "")
+        if remembered or self.database is None:
+            return remembered
+        from acuchart.services.clinic import load_clinic_profile
+
+        listed = load_clinic_profile(self.database).practitioner_list
+        return listed[0] if listed else ""
 
     def toggle_archived(self) -> None:
         from acuchart.services.patients import set_archived

@@ -200,7 +200,9 @@ class NoteEditor(QWidget):
         self.pattern_notes = named(QLineEdit(), "patternNotes")
         form.addRow(self.tr("Pattern notes"), self.pattern_notes)
         self.diagnosis_search = named(QLineEdit(), "diagnosisSearch")
-        self.diagnosis_search.setPlaceholderText(self.tr("ICD-10-CM: code or words (Enter adds)"))
+        self.diagnosis_search.setPlaceholderText(
+            self.tr("ICD-10-CM: code or words (↓ to choose, Enter adds)")
+        )
         self.diagnoses = named(RemovableList(4), "diagnoses")
         form.addRow(self.tr("Diagnoses"), self.diagnosis_search)
         form.addRow("", self.diagnoses)

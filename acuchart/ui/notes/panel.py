@@ -35,6 +35,7 @@ from acuchart.patients import Precaution
 from acuchart.ui.bodymap.panel import visit_title
 from acuchart.ui.messages import open_message
 from acuchart.ui.naming import named
+from acuchart.ui.notes.diagnosis_search import DiagnosisSuggestions
 from acuchart.ui.notes.editor import NoteEditor
 from acuchart.ui.notes.fields import TextBox
 from acuchart.ui.tasks import TaskRunner
@@ -164,6 +165,10 @@ class NotePanel(QWidget):
         self.editor.protocolRequested.connect(self.add_protocol)
         self.editor.saveProtocolRequested.connect(self.save_protocol)
         self.editor.diagnosis_search.returnPressed.connect(self.find_diagnosis)
+        self.diagnosis_suggestions = DiagnosisSuggestions(
+            self.editor.diagnosis_search, self.tasks, _search_diagnoses
+        )
+        self.diagnosis_suggestions.chosen.connect(self._add_suggested_diagnosis)
         self.sign_button.clicked.connect(self.ask_sign)
         self.sign_action.triggered.connect(self.sign_from_anywhere)
         self.addendum_button.clicked.connect(self.add_addendum)
@@ -194,6 +199,14 @@ class NotePanel(QWidget):
         self._wanted = current if current in ids else ids[0]
         if self.isVisible():
             self.open_visit(self._wanted)
+
+    def retitle_visits(self, visits: list[VisitSummary]) -> None:
+        """New titles for the visits listed (a visit just signed), keeping the one open."""
+        titles = {visit.id: visit_title(visit) for visit in visits}
+        for index in range(self.visit_choice.count()):
+            title = titles.get(self.visit_choice.itemData(index))
+            if title is not None:
+                self.visit_choice.setItemText(index, title)
 
     def showEvent(self, event: QShowEvent) -> None:
         if not self._codes_requested:  # reading the ICD-10-CM code set takes seconds
@@ -433,6 +446,8 @@ class NotePanel(QWidget):
         if not typed.strip():
             return
 
+        self.diagnosis_suggestions.close()
+
         def found(codes: list[Icd10Code]) -> None:
             if not codes:
                 self.state.setText(self.tr(f"No ICD-10-CM code matches “{typed}”."))
@@ -445,6 +460,12 @@ class NotePanel(QWidget):
             found,
             lambda error: self._show_error(self.tr("Search failed"), str(error)),
         )
+
+    def _add_suggested_diagnosis(self, code: str, description: str) -> None:
+        from acuchart.notes.model import Diagnosis
+
+        if not self.editor.read_only:
+            self.editor.add_diagnosis(Diagnosis(code, description))
 
     # -- signing and addenda ----------------------------------------------------------------
     def ask_sign(self) -> None:
@@ -495,3 +516,10 @@ class NotePanel(QWidget):
 
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _search_diagnoses(query: str, limit: int) -> list[tuple[str, str]]:
+    """Runs in the worker: (code, description) pairs, short list first."""
+    from acuchart.notes.icd10 import search_codes
+
+    return [(code.code, code.description) for code in search_codes(query, limit=limit)]
