@@ -26,6 +26,7 @@ class TaskRunner(QObject):
             int, tuple[Callable[[Any], None], Callable[[BaseException], None]]
         ] = {}
         self._ids = itertools.count(1)
+        self._closed = False
         self._finished.connect(self._deliver)
 
     def run(
@@ -45,6 +46,11 @@ class TaskRunner(QObject):
             else:
                 self._finished.emit(task_id, result, None)
 
+        if self._closed:
+            # A timer firing while the window closes (an autosave): do the work here and now
+            # rather than drop it; its callbacks run at once, on this thread.
+            work()
+            return
         self._executor.submit(work)
 
     @Slot(int, object, object)
@@ -60,7 +66,9 @@ class TaskRunner(QObject):
 
         A read done on the GUI thread after this sees every write queued before it.
         """
-        self._executor.submit(lambda: None).result()
+        if not self._closed:  # after shutdown every job has already run
+            self._executor.submit(lambda: None).result()
 
     def shutdown(self) -> None:
+        self._closed = True
         self._executor.shutdown(wait=True)

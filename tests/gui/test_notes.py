@@ -44,6 +44,7 @@ def panel(qtbot: QtBot, database: Database) -> Iterator[NotePanel]:
     qtbot.waitUntil(widget.isActiveWindow)
     widget.show_visits(visits.list_visits(database, patient.id))
     yield widget
+    widget.flush()  # the last typing lands before the worker stops
     tasks.shutdown()
 
 

@@ -33,3 +33,19 @@ def test_combo_box_data_keeps_reference_counts(qtbot: QtBot) -> None:
     for _ in range(CALLS):
         combo.currentData()
     assert sys.getrefcount(None) - before > -CALLS // 2
+
+
+def test_work_queued_after_shutdown_still_runs_and_reports(qtbot: QtBot) -> None:
+    """An autosave timer firing while the window closes must not be lost or crash."""
+    from acuchart.ui.tasks import TaskRunner
+
+    tasks = TaskRunner()
+    tasks.shutdown()
+    done: list[object] = []
+    failed: list[BaseException] = []
+    tasks.run(lambda: 42, done.append, failed.append)
+    tasks.run(lambda: 1 / 0, done.append, failed.append)
+    tasks.wait_for_pending()
+    qtbot.waitUntil(lambda: len(done) + len(failed) == 2)
+    assert done == [42]
+    assert isinstance(failed[0], ZeroDivisionError)
