@@ -196,6 +196,20 @@ class PatientRecord(PatientDraft):
         return PatientDraft(**{name: getattr(self, name) for name in names})
 
 
+def describe_limbs(limbs: frozenset[Limb]) -> str:
+    """'both feet, left hand' rather than four checkbox names."""
+    parts = []
+    for side_pair, both in (
+        ((Limb.LEFT_FOOT, Limb.RIGHT_FOOT), "both feet"),
+        ((Limb.LEFT_HAND, Limb.RIGHT_HAND), "both hands"),
+    ):
+        if all(limb in limbs for limb in side_pair):
+            parts.append(both)
+        else:
+            parts += [limb.label.lower() for limb in side_pair if limb in limbs]
+    return ", ".join(parts)
+
+
 def format_display_name(family_name: str, given_names: str) -> str:
     """'FAMILY, Given' style used in lists, without shouting non-Latin scripts."""
     return f"{family_name}, {given_names}" if given_names else family_name

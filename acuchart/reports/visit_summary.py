@@ -18,7 +18,7 @@ from acuchart.dates import age_on, describe_date, describe_moment
 from acuchart.notes.model import Finding, SessionNote
 from acuchart.notes.points import point_library
 from acuchart.notes.scores import NrsItem, mnsi_score
-from acuchart.patients import PatientRecord
+from acuchart.patients import PatientRecord, describe_limbs
 from acuchart.reports.blocks import (
     boxed,
     fields_table,
@@ -68,7 +68,7 @@ def patient_fields(patient: PatientRecord, on: dt.date) -> list[tuple[str, str]]
         ("Patient", patient.display_name),
         ("Born", born),
         ("Neuropathy", cause),
-        ("Affected", ", ".join(limb.label.lower() for limb in sorted(patient.limbs_affected))),
+        ("Affected", describe_limbs(patient.limbs_affected)),
         ("Precautions", ", ".join(p.label for p in sorted(patient.precautions))),
     ]
 

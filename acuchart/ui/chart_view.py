@@ -22,27 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from acuchart.dates import age_on, describe_date, describe_partial
-from acuchart.patients import Limb, PatientRecord
+from acuchart.patients import PatientRecord, describe_limbs
 from acuchart.ui.badges import caution_badge, neutral_badge, precaution_badge
 from acuchart.ui.naming import named
 from acuchart.ui.visit_list_model import VisitListModel
 from acuchart.visits import VisitSummary
 
 BADGES_PER_ROW = 3
-
-
-def describe_limbs(limbs: frozenset[Limb]) -> str:
-    """'both feet, left hand' rather than four checkbox names."""
-    parts = []
-    for side_pair, both in (
-        ((Limb.LEFT_FOOT, Limb.RIGHT_FOOT), "both feet"),
-        ((Limb.LEFT_HAND, Limb.RIGHT_HAND), "both hands"),
-    ):
-        if all(limb in limbs for limb in side_pair):
-            parts.append(both)
-        else:
-            parts += [limb.label.lower() for limb in side_pair if limb in limbs]
-    return ", ".join(parts)
 
 
 def section_label(text: str) -> QLabel:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -144,8 +143,10 @@ class ClinicDialog(QDialog):
             self.logo_preview.setText(self.tr("No logo"))
 
     def choose_logo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Clinic logo"), "", self.tr("Pictures (*.png *.jpg *.jpeg)")
+        from acuchart.ui import file_dialogs
+
+        path = file_dialogs.ask_open_path(
+            self, self.tr("Clinic logo"), self.tr("Pictures (*.png *.jpg *.jpeg)")
         )
         if path:
             self.use_logo_file(Path(path))

@@ -12,14 +12,13 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QPlainTextEdit,
@@ -171,12 +170,10 @@ class PrintDialog(QDialog):
     # -- Save ------------------------------------------------------------------
     def ask_save(self) -> None:
         from acuchart.services.reports import suggested_file_name
+        from acuchart.ui import file_dialogs
 
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         name = suggested_file_name(self.request(), self.patient_name, dt.date.today())
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save as PDF"), str(Path(folder or ".") / name), "PDF (*.pdf)"
-        )
+        path = file_dialogs.ask_save_path(self, self.tr("Save as PDF"), Path(name), "PDF (*.pdf)")
         if path:
             self.save_to(Path(path))
 

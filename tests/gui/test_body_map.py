@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
@@ -23,6 +22,7 @@ from acuchart.db.models import Visit
 from acuchart.patients import Limb
 from acuchart.services import body_maps, patients, visits
 from acuchart.services.clinic import get_setting
+from acuchart.ui import file_dialogs
 from acuchart.ui.bodymap.canvas import BodyMapCanvas
 from acuchart.ui.bodymap.panel import BodyMapPanel
 from acuchart.ui.main_window import MainWindow
@@ -324,11 +324,11 @@ def test_the_menu_action_suggests_a_file_name_and_exports(
     assert window.export_map_action.isEnabled()
     asked: list[str] = []
 
-    def choose(_parent: object, _title: str, suggested: str, _filter: str) -> tuple[str, str]:
-        asked.append(suggested)
-        return str(tmp_path / "referral.svg"), ""
+    def choose(_parent: object, _title: str, suggested: Path, _filter: str) -> str:
+        asked.append(str(suggested))
+        return str(tmp_path / "referral.svg")
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
+    monkeypatch.setattr(file_dialogs, "ask_save_path", choose)
     with qtbot.waitSignal(window.body_map_panel.exported, timeout=20000):
         window.export_map_action.trigger()
     today = dt.datetime.now().astimezone()

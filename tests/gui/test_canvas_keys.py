@@ -128,3 +128,30 @@ def test_space_on_a_bare_canvas_without_an_editor_still_reports_the_region(
     with qtbot.waitSignal(canvas.regionActivated) as blocker:
         qtbot.keyClick(canvas, Qt.Key.Key_Space)
     assert blocker.args == ["right_hand.palmar", "index.distal", False]
+
+
+def test_the_focused_region_shows_its_marks_and_the_status_line_follows(
+    panel: BodyMapPanel, qtbot: QtBot
+) -> None:
+    from tests.gui.test_body_map import centre_of
+
+    editor = panel.editor
+    canvas = editor.canvas
+    canvas.setFocus()
+    qtbot.waitUntil(canvas.hasFocus)
+    qtbot.keyClick(canvas, Qt.Key.Key_PageDown)
+    while canvas.focus is not None and not canvas.focus[0].endswith("plantar"):
+        qtbot.keyClick(canvas, Qt.Key.Key_PageDown)  # a sole: exam sites are drawn there too
+    qtbot.keyClick(canvas, Qt.Key.Key_Z)  # zoomed: big enough to sample
+    assert canvas.focus is not None
+    view_id, region_id = canvas.focus
+    qtbot.keyClick(canvas, Qt.Key.Key_N)
+    qtbot.keyClick(canvas, Qt.Key.Key_Space)
+    assert "numbness 5" in editor.hover_line.text()
+    qtbot.keyClick(canvas, Qt.Key.Key_B)
+    qtbot.keyClick(canvas, Qt.Key.Key_Space)
+    assert "burning 5, numbness 5" in editor.hover_line.text()  # refreshed without moving
+    picture = canvas.grab().toImage()
+    colour = picture.pixelColor(centre_of(canvas, view_id, region_id))
+    assert (colour.red(), colour.green(), colour.blue()) != (255, 255, 255)
+    assert colour.lightness() < 235  # tinted by the marks, not painted over by the highlight

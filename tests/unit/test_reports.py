@@ -18,6 +18,7 @@ from acuchart.db.database import Database
 from acuchart.errors import RecordNotFoundError
 from acuchart.notes.model import NeedleCount, Plan
 from acuchart.notes.scores import NrsItem, Pgic
+from acuchart.patients import Limb
 from acuchart.reports.handout_text import Handout
 from acuchart.reports.progress_report import Audience
 from acuchart.services import body_maps, notes, patients, reports
@@ -34,7 +35,11 @@ CLINIC = ClinicProfile(
     email="care@decicco.example",
     practitioners="R. Decicco, L.Ac., Dipl. Ac.",
 )
-UNICODE_PATIENT = {"family_name": "Ðorđević 李小龍", "given_names": "Zoë"}
+UNICODE_PATIENT = {
+    "family_name": "Ðorđević 李小龍",
+    "given_names": "Zoë",
+    "limbs_affected": frozenset({Limb.LEFT_FOOT, Limb.RIGHT_FOOT, Limb.LEFT_HAND}),
+}
 TODAY = dt.date(2026, 11, 30)
 
 
@@ -93,6 +98,7 @@ def test_a_draft_visit_summary_is_marked_and_prints_any_name(database: Database)
     assert "Ðorđević 李小龍, Zoë" in content
     assert "DRAFT" in content
     assert "Burning soles, worse at night" in content
+    assert "both feet, left hand" in content
     assert "ST36" in content
     assert "Zusanli" in content
     assert "G62.0" in content

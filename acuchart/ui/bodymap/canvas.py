@@ -106,6 +106,9 @@ class BodyMapCanvas(QWidget):
     # -- what to show ---------------------------------------------------------
     def set_map(self, body_map: BodyMap) -> None:
         self.body_map = body_map
+        if self.focus is not None and self.hasFocus():
+            # The status line names what the focused region carries now, after Space or undo.
+            self.hoverChanged.emit(self.describe(*self.focus))
         self.update()
 
     def set_views(self, view_ids: Sequence[str]) -> None:

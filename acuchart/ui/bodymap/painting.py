@@ -202,6 +202,7 @@ def paint_view(
         (layers.hover_region, Qt.PenStyle.DotLine),
         (layers.focus_region, Qt.PenStyle.DashLine),
     )
+    painter.setBrush(Qt.BrushStyle.NoBrush)  # an outline only: the marks stay visible
     for highlighted, style in highlights:
         if highlighted is not None and highlighted in regions:
             painter.setPen(QPen(HIGHLIGHT, 2.0, style))

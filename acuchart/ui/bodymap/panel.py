@@ -6,11 +6,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -222,12 +221,12 @@ class BodyMapPanel(QWidget):
         visit = self.export_visit
         if visit is None:
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = str(Path(folder or ".") / export_file_name(self.patient_name, visit))
-        path, _ = QFileDialog.getSaveFileName(
+        from acuchart.ui import file_dialogs
+
+        path = file_dialogs.ask_save_path(
             self,
             self.tr("Export body map"),
-            suggested,
+            Path(export_file_name(self.patient_name, visit)),
             self.tr("PNG picture (*.png);;SVG drawing (*.svg)"),
         )
         if path:
