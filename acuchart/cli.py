@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from acuchart import __version__
+from acuchart.backup_command import add_backup_parsers
 from acuchart.locations import DATABASE_ENV, resolve_database
 from acuchart.report_command import add_report_parser
 
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("output", metavar="OUT.svg|OUT.png")
     export.add_argument("--points", action="store_true", help="draw the acupuncture points as well")
     add_report_parser(commands, database)
+    add_backup_parsers(commands, database)
     commands.add_parser(
         "check", parents=[database], help="check the database's integrity and schema version"
     )
@@ -62,6 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from acuchart.maintenance import run_check
 
         return run_check(location)
+    if args.command == "backup":
+        from acuchart.backup_command import run_backup_command
+
+        return run_backup_command(location, args.to)
+    if args.command == "restore":
+        from acuchart.backup_command import run_restore_command
+
+        return run_restore_command(location, args.file, assume_yes=args.yes)
     if args.command == "export-map":
         from acuchart.ui.bodymap.export import run_export_command
 

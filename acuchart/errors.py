@@ -25,3 +25,7 @@ class PatientHasVisitsError(ChartError):
 
 class VisitSignedError(ChartError):
     """A signed visit is locked: its note and body map change only through addenda."""
+
+
+class EditConflictError(ChartError):
+    """The record was saved from another window or workstation after this copy was loaded."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
@@ -69,21 +71,37 @@ def upgrade_to_head(database: Database) -> Path | None:
     if path is not None and path.exists() and sqlite.has_user_tables(path):
         backup = backup_path_for(path, revision)
         sqlite.copy_database(path, backup)
-    # A connection of its own, never returned to the pool: on SQLite it runs with foreign
-    # keys off, because batch migrations rebuild tables and would otherwise cascade-delete
-    # child rows. env.py runs foreign_key_check before the single commit.
+    with migration_connection(database) as connection, connection.begin():
+        command.upgrade(alembic_config(connection), "head")
+        if connection.dialect.name == "sqlite":
+            # A batch migration rebuilds a table without its triggers; every revision should
+            # put them back, and this catches one that forgot (same transaction, same commit).
+            sqlite.restore_missing_triggers(connection)
+    return backup
+
+
+@contextlib.contextmanager
+def migration_connection(database: Database) -> Iterator[Connection]:
+    """A connection of its own for migrations, never returned to the pool.
+
+    On SQLite it runs with foreign keys off, because batch migrations rebuild
+    tables (create a copy, drop the original, rename) and dropping a parent
+    with foreign keys on would cascade-delete its child rows. env.py runs
+    ``foreign_key_check`` before the single commit instead. The legacy rename
+    lets the copy take the original's name while triggers of other tables
+    still name the original (modern SQLite refuses: "no such table").
+    """
     engine = create_database_engine(database.url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            if path is not None:
+            if connection.dialect.name == "sqlite":
                 driver_connection = connection.connection.driver_connection
                 assert driver_connection is not None
                 driver_connection.execute("PRAGMA foreign_keys=OFF")
-            with connection.begin():
-                command.upgrade(alembic_config(connection), "head")
+                driver_connection.execute("PRAGMA legacy_alter_table=ON")
+            yield connection
     finally:
         engine.dispose()
-    return backup
 
 
 def check_models_match_migrations(database: Database) -> None:

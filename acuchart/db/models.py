@@ -91,6 +91,8 @@ class Patient(Base):
     name_search_text: Mapped[str] = mapped_column(String(SEARCH_TEXT_LENGTH))
     phone_digits: Mapped[str] = mapped_column(String(50), default="", index=True)
     phone_digits_reversed: Mapped[str] = mapped_column(String(50), default="", index=True)
+    # Counts saves: an ORM update based on an older version raises StaleDataError.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     precaution_rows: Mapped[list[PatientPrecaution]] = relationship(
         back_populates="patient", cascade="all, delete-orphan", passive_deletes=True
@@ -101,6 +103,7 @@ class Patient(Base):
         Index("ix_patients_active_name", "archived_at", "name_sort_key"),
         Index("ix_patients_date_of_birth", "date_of_birth"),
     )
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (read once, by the mapper)
 
 
 class PatientPrecaution(Base):
@@ -196,6 +199,8 @@ class VisitNote(Base):
     The document is the note exactly as :mod:`acuchart.notes.model` writes it;
     ``content_hash`` is the SHA-256 of the canonical signed content (note, body
     map, visit, signer, time), so a change made behind the app's back shows.
+    Once signed, database triggers refuse any change to the row (see
+    ``acuchart.db.signing_guard``).
     """
 
     __tablename__ = "visit_notes"
@@ -209,6 +214,10 @@ class VisitNote(Base):
     signed_by: Mapped[str | None] = mapped_column(String(200))
     signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    # Counts saves, so a draft saved from a stale copy (another window) is refused.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (read once, by the mapper)
 
 
 class NoteAddendum(Base):

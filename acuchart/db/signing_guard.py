@@ -1,19 +1,26 @@
-"""The model-layer lock on signed visits: any flush that would change one raises.
+"""The locks on signed visits below the services: an ORM guard and database triggers.
 
 Services check first and say so plainly; this guard is the second wall, for a
 code path that forgets. It watches every ORM change to a visit's clinical
 content (note, body map, scores) and to the signed visit itself. Bulk
 statements bypass the ORM, so code that issues them calls ``ensure_unsigned``.
+The third wall is in the database itself: triggers (SQLite's are in
+``acuchart.db.sqlite``, PostgreSQL's here) refuse raw SQL as well, and
+``refused_if_signed`` turns their error into ``VisitSignedError``.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import Connection, event, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import get_history
 
+from acuchart.db import sqlite
 from acuchart.db.models import (
     BodyMapMark,
     BodyMapStroke,
@@ -25,7 +32,7 @@ from acuchart.db.models import (
 from acuchart.errors import VisitSignedError
 from acuchart.visits import VisitStatus
 
-SIGNED_MESSAGE = "This visit is signed and locked. Corrections go in an addendum."
+SIGNED_MESSAGE = sqlite.SIGNED_REFUSAL  # the same words whichever wall refuses
 VISIT_CONTENT = (BodyMapMark, BodyMapStroke, SensoryFinding, VisitNote, VisitScore)
 
 
@@ -64,3 +71,114 @@ def _refuse_changes_to_signed_visits(session: Session, _context: Any, _instances
     for instance in (*changed, *session.new, *session.deleted):
         if _changes_signed_record(session, instance):
             raise VisitSignedError(SIGNED_MESSAGE)
+
+
+# -- the database triggers -----------------------------------------------------------------
+
+# PostgreSQL: one plpgsql function for the visit rows, one for their content. Migrations
+# use these statements: changing them needs a new migration.
+POSTGRESQL_FUNCTIONS = {
+    "acuchart_refuse_signed_visit_change": f"""
+CREATE OR REPLACE FUNCTION acuchart_refuse_signed_visit_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'patients' THEN
+        IF EXISTS (SELECT 1 FROM visits WHERE patient_id = OLD.id AND status = 'signed') THEN
+            RAISE EXCEPTION '{SIGNED_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+    ELSIF OLD.status = 'signed' THEN
+        RAISE EXCEPTION '{SIGNED_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END
+$$""",
+    "acuchart_refuse_signed_content_change": f"""
+CREATE OR REPLACE FUNCTION acuchart_refuse_signed_content_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    locked boolean := false;
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        locked := EXISTS (SELECT 1 FROM visits WHERE id = OLD.visit_id AND status = 'signed');
+        IF TG_TABLE_NAME = 'visit_notes' THEN
+            locked := locked OR OLD.signed_at IS NOT NULL;
+        END IF;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        locked := locked
+            OR EXISTS (SELECT 1 FROM visits WHERE id = NEW.visit_id AND status = 'signed');
+    END IF;
+    IF locked THEN
+        RAISE EXCEPTION '{SIGNED_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END
+$$""",
+}
+POSTGRESQL_TRIGGERS = {
+    "visits_signed_lock": (
+        "BEFORE UPDATE OR DELETE ON visits FOR EACH ROW "
+        "EXECUTE FUNCTION acuchart_refuse_signed_visit_change()"
+    ),
+    "patients_signed_no_delete": (
+        "BEFORE DELETE ON patients FOR EACH ROW "
+        "EXECUTE FUNCTION acuchart_refuse_signed_visit_change()"
+    ),
+} | {
+    f"{table_name}_signed_lock": (
+        f"BEFORE INSERT OR UPDATE OR DELETE ON {table_name} FOR EACH ROW "
+        "EXECUTE FUNCTION acuchart_refuse_signed_content_change()"
+    )
+    for table_name in ("visit_notes", *sqlite.VISIT_CONTENT_TABLES)
+}
+
+
+def _postgresql_trigger_table(definition: str) -> str:
+    return definition.split(" ON ", 1)[1].split()[0]
+
+
+def create_database_locks(connection: Connection) -> None:
+    """Install the triggers that refuse changes to signed visits (in a migration)."""
+    if connection.dialect.name == "sqlite":
+        for statement in sqlite.SIGNED_VISIT_TRIGGERS.values():
+            connection.exec_driver_sql(statement)
+    elif connection.dialect.name == "postgresql":
+        for statement in POSTGRESQL_FUNCTIONS.values():
+            connection.exec_driver_sql(statement)
+        for name, definition in POSTGRESQL_TRIGGERS.items():
+            connection.exec_driver_sql(f"CREATE TRIGGER {name} {definition}")
+
+
+def drop_database_locks(connection: Connection) -> None:
+    """Remove those triggers again (downgrade)."""
+    if connection.dialect.name == "sqlite":
+        for name in sqlite.SIGNED_VISIT_TRIGGERS:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    elif connection.dialect.name == "postgresql":
+        for name, definition in POSTGRESQL_TRIGGERS.items():
+            table_name = _postgresql_trigger_table(definition)
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table_name}")
+        for function in POSTGRESQL_FUNCTIONS:
+            connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {function}()")
+
+
+def is_signed_refusal(error: DBAPIError) -> bool:
+    """Whether the database refused a statement because it would change a signed visit."""
+    return SIGNED_MESSAGE in str(error.orig)
+
+
+@contextlib.contextmanager
+def refused_if_signed() -> Iterator[None]:
+    """Turn the database triggers' refusal into ``VisitSignedError`` with the same words."""
+    try:
+        yield
+    except DBAPIError as error:
+        if is_signed_refusal(error):
+            raise VisitSignedError(SIGNED_MESSAGE) from error
+        raise

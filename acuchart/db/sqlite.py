@@ -2,7 +2,8 @@
 
 Connection pragmas, transactional DDL for pysqlite, the checks made before a
 file is opened (so a wrong or damaged file is reported and left untouched),
-the FTS5 index over patient names, integrity checks and the backup API.
+the FTS5 index over patient names, the triggers that lock signed visits,
+integrity checks and the backup API.
 Every other module speaks portable SQLAlchemy so PostgreSQL stays possible.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import (
     URL,
+    Connection,
     Engine,
     Select,
     column,
@@ -67,6 +69,84 @@ PATIENT_FTS_TRIGGERS = (
 )
 PATIENT_FTS_TRIGGER_NAMES = ("patients_fts_insert", "patients_fts_delete", "patients_fts_update")
 REBUILD_PATIENT_FTS = f"INSERT INTO {PATIENT_FTS_TABLE}({PATIENT_FTS_TABLE}) VALUES ('rebuild')"
+
+# The database-level lock on signed visits (the third wall, under the services and the ORM
+# guard in acuchart.db.signing_guard): raw SQL and bulk statements are refused too. A note
+# stays writable until its own signature is stored; a visit row is locked once its status is
+# signed, so it can be neither un-signed nor deleted (nor can its patient). Addenda are not
+# covered: they are added under a signed note. Migrations use these statements: changing
+# them needs a new migration.
+SIGNED_REFUSAL = "This visit is signed and locked. Corrections go in an addendum."
+_REFUSE_SIGNED = f"SELECT RAISE(ABORT, '{SIGNED_REFUSAL}');"
+VISIT_CONTENT_TABLES = ("body_map_marks", "body_map_strokes", "sensory_findings", "visit_scores")
+
+
+def _visit_is_signed(visit_id: str) -> str:
+    return f"EXISTS (SELECT 1 FROM visits WHERE id = {visit_id} AND status = 'signed')"
+
+
+def _refusal(name: str, when: str, table_name: str, condition: str) -> tuple[str, str]:
+    return name, (
+        f"CREATE TRIGGER {name} BEFORE {when} ON {table_name}\n"
+        f"WHEN {condition}\nBEGIN {_REFUSE_SIGNED} END"
+    )
+
+
+def _signed_visit_triggers() -> dict[str, str]:
+    note_locked = "old.signed_at IS NOT NULL OR " + _visit_is_signed("old.visit_id")
+    triggers = [
+        _refusal("visits_signed_no_update", "UPDATE", "visits", "old.status = 'signed'"),
+        _refusal("visits_signed_no_delete", "DELETE", "visits", "old.status = 'signed'"),
+        _refusal(
+            "patients_signed_no_delete",
+            "DELETE",
+            "patients",
+            "EXISTS (SELECT 1 FROM visits WHERE patient_id = old.id AND status = 'signed')",
+        ),
+        _refusal("visit_notes_signed_no_update", "UPDATE", "visit_notes", note_locked),
+        _refusal("visit_notes_signed_no_delete", "DELETE", "visit_notes", note_locked),
+        _refusal(
+            "visit_notes_signed_no_insert",
+            "INSERT",
+            "visit_notes",
+            _visit_is_signed("new.visit_id"),
+        ),
+    ]
+    for table_name in VISIT_CONTENT_TABLES:
+        old_signed, new_signed = _visit_is_signed("old.visit_id"), _visit_is_signed("new.visit_id")
+        triggers += [
+            _refusal(f"{table_name}_signed_no_insert", "INSERT", table_name, new_signed),
+            _refusal(
+                f"{table_name}_signed_no_update",
+                "UPDATE",
+                table_name,
+                f"{old_signed} OR {new_signed}",
+            ),
+            _refusal(f"{table_name}_signed_no_delete", "DELETE", table_name, old_signed),
+        ]
+    return dict(triggers)
+
+
+SIGNED_VISIT_TRIGGERS = _signed_visit_triggers()
+
+# Every trigger the newest schema has, by name: a batch migration that rebuilds a table
+# drops that table's triggers, so the upgrade recreates any that are missing.
+EXPECTED_TRIGGERS = dict(zip(PATIENT_FTS_TRIGGER_NAMES, PATIENT_FTS_TRIGGERS, strict=True)) | (
+    SIGNED_VISIT_TRIGGERS
+)
+
+
+def trigger_names(connection: Connection) -> set[str]:
+    rows = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    return {row[0] for row in rows}
+
+
+def restore_missing_triggers(connection: Connection) -> list[str]:
+    """Recreate expected triggers a table rebuild dropped (inside the caller's transaction)."""
+    missing = [name for name in EXPECTED_TRIGGERS if name not in trigger_names(connection)]
+    for name in missing:
+        connection.exec_driver_sql(EXPECTED_TRIGGERS[name])
+    return missing
 
 
 def is_fts_shadow_table(name: str) -> bool:
@@ -215,14 +295,76 @@ def integrity_problems(connection: sqlite3.Connection) -> list[str]:
 
 
 def copy_database(source: Path, destination: Path) -> None:
-    """A consistent copy of a live database through SQLite's backup API, in one step."""
+    """A consistent, self-contained copy of a live database, flushed to disk.
+
+    SQLite's backup API copies every page in one step, so the copy is one
+    snapshot even while the app keeps writing (WAL lets it). The copy then uses
+    a rollback journal, so it is a single file with no ``-wal`` beside it. This
+    is the one function that copies a database: when databases are encrypted,
+    the key is applied to both connections here.
+    """
     destination.parent.mkdir(parents=True, exist_ok=True)
     with read_only_connection(source) as reader:
-        target = sqlite3.connect(destination)
+        target = sqlite3.connect(destination, isolation_level=None)
         try:
-            reader.backup(target)
+            reader.backup(target, pages=-1)
+            target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
+    sync_file(destination)
+
+
+def sync_file(path: Path) -> None:
+    """Wait until the file's bytes are on the disk (fsync), not just in the OS cache."""
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def truncation_problem(path: Path) -> str | None:
+    """Why the file is shorter than its own header says it is, or None.
+
+    SQLite reads a cut-off file without complaint until it reaches a missing
+    page, so a half-copied backup is caught here, by its size, before anything
+    trusts it.
+    """
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100:
+        return f"is only {len(header)} bytes long: it was cut short."
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65_536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    counted_by = header[24:28] == header[92:96]  # the count is valid (SQLite 3.7.0 and later)
+    expected = page_size * page_count
+    actual = path.stat().st_size
+    if counted_by and page_count and actual < expected:
+        return f"is truncated: it has {actual:,} bytes of the {expected:,} it should have."
+    return None
+
+
+def is_open_elsewhere(path: Path) -> bool:
+    """True when another connection (the app, another process) has the database open.
+
+    Takes SQLite's exclusive lock for a moment. Every WAL-mode connection holds
+    a shared lock while it is open, even idle in a pool, so this fails while
+    AcuChart runs on the file. When it succeeds, closing checkpoints a ``-wal``
+    left by a crash into the file and removes it, as a clean exit would.
+    Raises ``sqlite3.DatabaseError`` when the file cannot be read at all.
+    """
+    uri = "file:" + urllib.parse.quote(str(path)) + "?mode=rw"  # never creates a file
+    connection = sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)
+    try:
+        connection.execute("PRAGMA locking_mode=EXCLUSIVE")
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        connection.execute("ROLLBACK")
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return True
+        raise
+    finally:
+        connection.close()
+    return False
 
 
 def has_user_tables(path: Path) -> bool:

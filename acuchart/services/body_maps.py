@@ -13,6 +13,7 @@ from acuchart.db import repositories
 from acuchart.db.body_map_rows import load_body_maps, replace_body_map
 from acuchart.db.database import Database
 from acuchart.db.models import Visit
+from acuchart.db.signing_guard import refused_if_signed
 from acuchart.db.types import utc_now
 from acuchart.errors import VisitSignedError
 from acuchart.visits import VisitStatus, VisitSummary
@@ -37,7 +38,7 @@ def load_body_map(database: Database, visit_id: int) -> VisitMap:
 def save_body_map(database: Database, visit_id: int, body_map: BodyMap) -> dt.datetime:
     """Replace a draft visit's map in one transaction (a signed one is refused); the save time."""
     validate_body_map(body_map)
-    with database.unit_of_work() as session:
+    with refused_if_signed(), database.unit_of_work() as session:
         visit = repositories.load_visit(session, visit_id, for_update=True)
         if visit.status is VisitStatus.SIGNED:
             raise VisitSignedError(SIGNED_MESSAGE)

@@ -1,7 +1,9 @@
 """Session-note actions: save a draft, sign, add an addendum, verify signatures, scores.
 
 Every write is one transaction. A signed visit is refused here with a clear
-message, and again by the model-layer guard (``acuchart.db.signing_guard``).
+message, again by the model-layer guard and by database triggers
+(``acuchart.db.signing_guard``). A draft saved from a copy that another window
+or workstation has saved over since is refused (``EditConflictError``).
 """
 
 from __future__ import annotations
@@ -12,15 +14,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from acuchart.bodymap.model import BodyMap
 from acuchart.db import repositories
 from acuchart.db.body_map_rows import load_body_maps
 from acuchart.db.database import Database
 from acuchart.db.models import NoteAddendum, PointProtocol, Visit, VisitNote, VisitScore
-from acuchart.db.signing_guard import SIGNED_MESSAGE
+from acuchart.db.signing_guard import SIGNED_MESSAGE, refused_if_signed
 from acuchart.db.types import utc_now
-from acuchart.errors import ChartError, RecordNotFoundError, VisitSignedError
+from acuchart.errors import ChartError, EditConflictError, RecordNotFoundError, VisitSignedError
 from acuchart.notes.model import FORMAT_VERSION, NeedledPoint, Plan, SessionNote, from_dict, to_dict
 from acuchart.notes.points import point_library
 from acuchart.notes.scores import MNSI_ITEM_COUNT, mnsi_score
@@ -30,6 +33,11 @@ from acuchart.notes.validation import MAX_TEXT, signing_problems, validate_note
 from acuchart.patients import Precaution
 from acuchart.validation import ValidationError, clean_text
 from acuchart.visits import MAX_PRACTITIONER_NAME, VisitStatus, VisitSummary
+
+EDIT_CONFLICT_MESSAGE = (
+    "This note was changed on another window or workstation since you opened it, so it was "
+    "not saved; your text is kept. Reload the note to see theirs."
+)
 
 
 class SigningRefusedError(ChartError):
@@ -57,7 +65,11 @@ class Addendum:
 
 @dataclass(frozen=True)
 class NoteState:
-    """A visit's note as the editor needs it."""
+    """A visit's note as the editor needs it.
+
+    ``version`` counts the note's saves (0 before the first): pass it to
+    ``save_draft`` as ``expected_version``; each successful save adds one.
+    """
 
     visit: VisitSummary
     note: SessionNote
@@ -65,6 +77,7 @@ class NoteState:
     signature: Signature | None
     addenda: tuple[Addendum, ...]
     precautions: frozenset[Precaution]
+    version: int = 0
 
     @property
     def is_signed(self) -> bool:
@@ -101,6 +114,7 @@ def load_note(database: Database, visit_id: int) -> NoteState:
             signature=_signature_of(row),
             addenda=_addenda(session, visit_id),
             precautions=frozenset(p.precaution for p in visit.patient.precaution_rows),
+            version=row.version if row else 0,
         )
 
 
@@ -143,21 +157,35 @@ def _store(session: Session, row: VisitNote, note: SessionNote, at: dt.datetime)
     _write_scores(session, row.visit_id, note)
 
 
-def save_draft(database: Database, visit_id: int, note: SessionNote) -> dt.datetime:
-    """Store the draft as typed so far (one transaction); the time it was saved."""
+def save_draft(
+    database: Database, visit_id: int, note: SessionNote, *, expected_version: int | None = None
+) -> dt.datetime:
+    """Store the draft as typed so far (one transaction); the time it was saved.
+
+    ``expected_version`` is the ``NoteState.version`` the editor's copy is based on
+    (0 for a note never saved). If the stored note has moved on since (a save from
+    another window or workstation), nothing is written and ``EditConflictError`` is
+    raised. After a successful save the note's version is ``expected_version + 1``.
+    """
     clean = validate_note(note, point_library())
-    with database.unit_of_work() as session:
-        visit = repositories.load_visit(session, visit_id, for_update=True)
-        if visit.status is VisitStatus.SIGNED:
-            raise VisitSignedError(SIGNED_MESSAGE)
-        row = session.get(VisitNote, visit_id)
-        if row is None:
-            row = VisitNote(visit_id=visit_id)
-            session.add(row)
-        saved_at = utc_now()
-        _store(session, row, clean, saved_at)
-        visit.updated_at = saved_at
-        return saved_at
+    try:
+        with refused_if_signed(), database.unit_of_work() as session:
+            visit = repositories.load_visit(session, visit_id, for_update=True)
+            if visit.status is VisitStatus.SIGNED:
+                raise VisitSignedError(SIGNED_MESSAGE)
+            row = session.get(VisitNote, visit_id, populate_existing=True)
+            stored_version = row.version if row is not None else 0
+            if expected_version is not None and expected_version != stored_version:
+                raise EditConflictError(EDIT_CONFLICT_MESSAGE)
+            if row is None:
+                row = VisitNote(visit_id=visit_id)
+                session.add(row)
+            saved_at = utc_now()
+            _store(session, row, clean, saved_at)
+            visit.updated_at = saved_at
+            return saved_at
+    except StaleDataError as error:  # saved elsewhere between our read and our write
+        raise EditConflictError(EDIT_CONFLICT_MESSAGE) from error
 
 
 def _identity(visit: Visit, signed_by: str, signed_at: dt.datetime) -> SignedIdentity:
@@ -180,7 +208,7 @@ def sign_note(
         errors["signed_by"] = "Who signs the note? The practitioner's name is required."
     if errors:
         raise ValidationError(errors)
-    with database.unit_of_work() as session:
+    with refused_if_signed(), database.unit_of_work() as session:
         visit = repositories.load_visit(session, visit_id, for_update=True)
         if visit.status is VisitStatus.SIGNED:
             raise VisitSignedError("This visit is already signed.")
@@ -198,6 +226,9 @@ def sign_note(
         row.signed_by = signer
         row.signed_at = signed_at
         row.content_hash = content_hash(_identity(visit, signer, signed_at), clean, body_map)
+        # The note and its scores are written before the visit turns signed: from then on
+        # the database refuses any write to them.
+        session.flush()
         visit.status = VisitStatus.SIGNED
         visit.signed_at = signed_at
         visit.updated_at = signed_at
@@ -219,7 +250,7 @@ def add_addendum(database: Database, visit_id: int, author: str, text: str) -> A
         errors["text"] = "The addendum is empty."
     if errors:
         raise ValidationError(errors)
-    with database.unit_of_work() as session:
+    with refused_if_signed(), database.unit_of_work() as session:
         visit = repositories.load_visit(session, visit_id, for_update=True)
         if visit.status is not VisitStatus.SIGNED:
             raise ChartError(

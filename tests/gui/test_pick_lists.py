@@ -127,3 +127,21 @@ def test_enter_adds_free_text_only_when_no_pattern_matches(form: Form, qtbot: Qt
     type_into(qtbot, box, "Heart Fire")
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert form.patterns.values() == ("Heart Fire",)
+
+
+def test_text_boxes_are_as_tall_as_their_text_within_bounds(qtbot: QtBot) -> None:
+    from acuchart.ui.notes.fields import TextBox
+
+    box = TextBox(lines=2)
+    qtbot.addWidget(box)
+    box.resize(400, box.height())
+    box.show()
+    empty = box.height()
+    box.set_text("one line")
+    assert box.height() == empty  # a short text keeps the small box
+    box.set_text("\n".join(f"line {n}" for n in range(5)))
+    grown = box.height()
+    assert grown > empty
+    box.set_text("\n".join(f"line {n}" for n in range(50)))
+    assert box.height() == box.fontMetrics().lineSpacing() * (2 + TextBox.EXTRA_LINES) + 14
+    assert box.sizePolicy().verticalPolicy().name == "Fixed"  # spare room never stretches it

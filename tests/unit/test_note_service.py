@@ -16,6 +16,7 @@ from acuchart.bodymap.model import BodyMap
 from acuchart.bodymap.symptoms import Symptom
 from acuchart.db.database import Database
 from acuchart.db.models import BodyMapMark, Visit, VisitNote
+from acuchart.db.sqlite import SIGNED_VISIT_TRIGGERS
 from acuchart.errors import ChartError, VisitSignedError
 from acuchart.notes.model import (
     AdverseEvent,
@@ -230,7 +231,10 @@ def test_verification_catches_changes_made_behind_the_apps_back(
     assert [c.ok for c in notes.verify_signatures(database, patient_id)] == [True]
 
     def tamper(sql: str) -> None:
+        """Someone with the file and a SQLite shell: drops the locking triggers, then edits."""
         with sqlite3.connect(db_path) as raw:
+            for name in SIGNED_VISIT_TRIGGERS:
+                raw.execute(f"DROP TRIGGER IF EXISTS {name}")
             raw.execute(sql)
 
     tamper("UPDATE visit_notes SET content = replace(content, '\"pain_now\":6', '\"pain_now\":2')")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QSizePolicy,
     QSpinBox,
     QWidget,
 )
@@ -22,15 +23,27 @@ NOT_RECORDED = "–"
 
 
 class TextBox(QPlainTextEdit):
-    """Multi-line text where Tab moves on (keyboard charting) and the height fits a few lines."""
+    """Multi-line text where Tab moves on (keyboard charting); as tall as its text, from
+    ``lines`` up to six lines more, then it scrolls. Spare room never stretches it."""
+
+    EXTRA_LINES = 6
 
     def __init__(self, lines: int = 3, placeholder: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.setTabChangesFocus(True)
         self.setPlaceholderText(placeholder)
-        height = self.fontMetrics().lineSpacing() * lines + 14
-        self.setMinimumHeight(height)
-        self.setMaximumHeight(height + self.fontMetrics().lineSpacing() * 6)
+        self.lines = lines
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout = self.document().documentLayout()
+        assert layout is not None
+        layout.documentSizeChanged.connect(lambda _size: self._fit())
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = min(
+            max(int(self.document().size().height()), self.lines), self.lines + self.EXTRA_LINES
+        )
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * shown + 14)
 
     def text(self) -> str:
         return self.toPlainText()

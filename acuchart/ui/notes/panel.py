@@ -91,6 +91,8 @@ class NotePanel(QWidget):
         self.signed_by = ""
         self._wanted: int | None = None
         self._submitted = self._landed = 0
+        self._version = 0  # the stored note's save count this editor builds on
+        self._conflicted = False
         self.error_box: QMessageBox | None = None
         self._codes_requested = False
 
@@ -280,6 +282,10 @@ class NotePanel(QWidget):
         self.flush()
         state = load_note(self.database, visit_id)
         self.visit = state.visit
+        # The stored note's save count; each save says which one it builds on, so a save over
+        # another window's (or workstation's) newer text is refused instead of overwriting it.
+        self._version = state.version
+        self._conflicted = False
         self.visit_choice.setCurrentIndex(self.visit_choice.findData(visit_id))
         self.editor.load(state.note, read_only=state.is_signed)
         self.editor.set_pacemaker(Precaution.PACEMAKER_OR_IMPLANT in state.precautions)
@@ -343,14 +349,22 @@ class NotePanel(QWidget):
         self._idle.stop()
         self._longest.stop()
         visit = self.visit
-        if visit is None or self.editor.read_only:
+        if visit is None or self.editor.read_only or self._conflicted:
             return
         note = self.editor.note()
         self._submitted += 1
         number = self._submitted
         self.state.setText(self.tr("Saving…"))
+
+        def save() -> dt.datetime:
+            # Runs in the worker, after every earlier save of this panel: the version it
+            # builds on is the one the previous save left.
+            saved_at = save_draft(self.database, visit.id, note, expected_version=self._version)
+            self._version += 1
+            return saved_at
+
         self.tasks.run(
-            lambda: save_draft(self.database, visit.id, note),
+            save,
             lambda saved_at: self._landed_ok(number, visit.id, saved_at),
             lambda error: self._failed(number, error),
         )
@@ -378,9 +392,16 @@ class NotePanel(QWidget):
         self.saved.emit(visit_id)
 
     def _failed(self, number: int, error: BaseException) -> None:
+        from acuchart.errors import EditConflictError
+
         self._landed = max(self._landed, number)
         self.state.setText(self.tr("Not saved"))
         self.state.setStyleSheet("color: #b3261e; font-weight: 600;")
+        if isinstance(error, EditConflictError):
+            self._conflicted = True  # stop saving over their text; what was typed stays here
+            self.state.setText(self.tr("Not saved: changed elsewhere"))
+            self._show_error(self.tr("Note changed elsewhere"), str(error))
+            return
         self._show_error(
             self.tr("Note not saved"),
             self.tr(f"The note could not be saved:\n\n{error}\n\nWhat you typed is still here."),
