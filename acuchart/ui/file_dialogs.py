@@ -47,6 +47,17 @@ def documents_folder() -> Path:
     return Path.home()
 
 
+def ask_folder(parent: QWidget, title: str, start: Path | None = None) -> str:
+    """An existing folder, or "" when cancelled."""
+    folder = start if start is not None and start.is_dir() else documents_folder()
+    dialog = _dialog(parent, title, folder, "")
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.setOption(QFileDialog.Option.ShowDirsOnly)
+    if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+        return ""
+    return dialog.selectedFiles()[0]
+
+
 def _dialog(parent: QWidget, title: str, start: Path, filters: str) -> QFileDialog:
     dialog = QFileDialog(parent, title, str(start), filters)
     dialog.setObjectName("fileDialog")
@@ -66,9 +77,10 @@ def ask_save_path(parent: QWidget, title: str, suggested: Path, filters: str) ->
     return dialog.selectedFiles()[0]
 
 
-def ask_open_path(parent: QWidget, title: str, filters: str) -> str:
+def ask_open_path(parent: QWidget, title: str, filters: str, start: Path | None = None) -> str:
     """An existing file to read, or "" when cancelled."""
-    dialog = _dialog(parent, title, documents_folder(), filters)
+    folder = start if start is not None and start.is_dir() else documents_folder()
+    dialog = _dialog(parent, title, folder, filters)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
         return ""

@@ -6,6 +6,8 @@ the worker thread and the panels are built when it is ready.
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -20,12 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from acuchart.ui import settings as keys
-from acuchart.ui.messages import open_message
+from acuchart.ui.backup_keeper import BackupKeeper
+from acuchart.ui.messages import describe_error, open_message
 from acuchart.ui.naming import named
 from acuchart.ui.settings import UiSettings
 from acuchart.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from acuchart.backups import BackupResult, BackupSummary
     from acuchart.clinic import ClinicProfile
     from acuchart.db.database import Database
     from acuchart.patients import PatientRecord
@@ -52,6 +56,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.settings = settings
         self.tasks = TaskRunner(self)
+        self.location = ""
+        self.backups = BackupKeeper(self.tasks, settings, self)
+        self.backups.backed_up.connect(self._backed_up)
+        self.backups.failed.connect(
+            lambda message: self.show_error(self.tr("Backup failed"), message)
+        )
         self.database: Database | None = None
         self.list_panel: PatientListPanel | None = None
         self.chart: PatientChartView | None = None
@@ -102,6 +112,11 @@ class MainWindow(QMainWindow):
         )
         self.clinic_action = self._action(self.tr("Clinic details…"), "actionClinicDetails")
         self.handouts_action = self._action(self.tr("Handout texts…"), "actionHandoutTexts")
+        self.backup_action = self._action(self.tr("Back up now"), "actionBackUp", "Ctrl+Shift+B")
+        self.backup_folder_action = self._action(
+            self.tr("Second backup folder…"), "actionBackupFolder"
+        )
+        self.restore_action = self._action(self.tr("Restore from a backup…"), "actionRestore")
         self.archive_action = self._action(self.tr("Archive"), "actionArchive")
         self.delete_action = self._action(self.tr("Delete…"), "actionDeletePatient")
         self.find_action = self._action(self.tr("Find patient"), "actionFind", "Ctrl+F")
@@ -115,6 +130,9 @@ class MainWindow(QMainWindow):
         self.print_action.triggered.connect(self.open_print_dialog)
         self.clinic_action.triggered.connect(self.edit_clinic)
         self.handouts_action.triggered.connect(self.edit_handouts)
+        self.backup_action.triggered.connect(self.back_up_now)
+        self.backup_folder_action.triggered.connect(self.choose_backup_folder)
+        self.restore_action.triggered.connect(self.restore_from_backup)
         self.archive_action.triggered.connect(self.toggle_archived)
         self.delete_action.triggered.connect(self.delete_patient)
         self.find_action.triggered.connect(self.focus_search)
@@ -141,6 +159,9 @@ class MainWindow(QMainWindow):
         clinic_menu = self.menuBar().addMenu(self.tr("&Clinic"))
         clinic_menu.addAction(self.clinic_action)
         clinic_menu.addAction(self.handouts_action)
+        clinic_menu.addSeparator()
+        for action in (self.backup_action, self.backup_folder_action, self.restore_action):
+            clinic_menu.addAction(action)
 
     def _update_actions(self) -> None:
         ready = self.database is not None
@@ -150,6 +171,9 @@ class MainWindow(QMainWindow):
         self.find_action.setEnabled(ready)
         self.clinic_action.setEnabled(ready)
         self.handouts_action.setEnabled(ready)
+        has_file = ready and self.database is not None and self.database.path is not None
+        for action in (self.backup_action, self.backup_folder_action, self.restore_action):
+            action.setEnabled(has_file)
         self.edit_patient_action.setEnabled(active)
         self.new_visit_action.setEnabled(active)
         self.export_map_action.setEnabled(record is not None and record.visit_count > 0)
@@ -167,6 +191,7 @@ class MainWindow(QMainWindow):
 
             return open_database(location)
 
+        self.location = location
         self.status_placeholder.setText(self.tr(f"Opening the chart…\n{location}"))
         self.tasks.run(job, self.attach_database, self._open_failed)
 
@@ -178,6 +203,7 @@ class MainWindow(QMainWindow):
         else:
             message = self.tr(f"The chart could not be opened: {error}")
         self.status_placeholder.setText(message)
+        self.offer_newest_backup(message)
         self.show_error(self.tr("Cannot open the chart"), message)
 
     def show_error(self, title: str, message: str) -> None:
@@ -196,6 +222,7 @@ class MainWindow(QMainWindow):
         from acuchart.ui.patient_list_panel import PatientListPanel
 
         self.database = database
+        self.backups.start(database.path)
         clinic = get_setting(database, CLINIC_NAME)
         self.setWindowTitle(f"{APP_TITLE} — {clinic}" if clinic else APP_TITLE)
         model = PatientListModel(lambda query: search_patients(database, query), self)
@@ -434,6 +461,147 @@ class MainWindow(QMainWindow):
         self.handout_editor = HandoutEditor(self.database, self.tasks, self)
         self.handout_editor.open()
 
+    # -- backups -------------------------------------------------------------
+    def back_up_now(self) -> None:
+        self.statusBar().showMessage(self.tr("Backing up…"))
+        self.backups.back_up_now()
+
+    def _backed_up(self, results: list[BackupResult]) -> None:
+        main = results[0]
+        where = " and ".join(str(result.path.parent) for result in results)
+        self.statusBar().showMessage(
+            self.tr(
+                f"Backed up {main.summary.patients} patients and {main.summary.visits} visits "
+                f"to {where}."
+            ),
+            8000,
+        )
+
+    def choose_backup_folder(self) -> None:
+        from acuchart.ui import file_dialogs
+
+        chosen = file_dialogs.ask_folder(
+            self, self.tr("A second folder for backups"), self.backups.second_folder
+        )
+        if chosen:
+            self.settings.set(keys.BACKUP_SECOND_FOLDER, chosen)
+            self.back_up_now()
+
+    def restore_from_backup(self) -> None:
+        """Choose a backup, see what it holds, then replace the chart with it and close."""
+        from acuchart.backups import default_backup_folder, describe_backup
+        from acuchart.ui import file_dialogs
+
+        if self.database is None or self.database.path is None:
+            return
+        chosen = file_dialogs.ask_open_path(
+            self,
+            self.tr("Restore from a backup"),
+            self.tr("AcuChart backups (*.db)"),
+            default_backup_folder(self.database.path),
+        )
+        if not chosen:
+            return
+        self.tasks.run(
+            lambda: describe_backup(Path(chosen)),
+            self._confirm_restore,
+            lambda error: self.show_error(self.tr("Not restored"), describe_error(error)),
+        )
+
+    def _confirm_restore(self, summary: BackupSummary) -> None:
+        newest = (
+            f"{summary.newest_visit_at.astimezone():%d %b %Y}" if summary.newest_visit_at else "—"
+        )
+        made = f"{summary.made_at.astimezone():%d %b %Y, %H:%M}" if summary.made_at else "unknown"
+        answer = QMessageBox.question(
+            self,
+            self.tr("Restore this backup?"),
+            self.tr(
+                f"{summary.path.name}\nmade {made}\n\n{summary.patients} patients, "
+                f"{summary.visits} visits, newest visit {newest}.\n\nThe chart as it is now "
+                "is kept as a safety copy in the backups folder. AcuChart closes after the "
+                "restore; start it again to open the restored chart."
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes or self.database is None:
+            return
+        self.restore_now(summary.path)
+
+    def restore_now(self, backup: Path) -> None:
+        from acuchart.backups import restore_backup
+
+        if self.database is None or self.database.path is None:
+            return
+        target = self.database.path
+        if self.chart is not None:
+            self.note_panel.flush()
+        self.backups.start(None)  # nothing of the old chart is copied over the restored one
+        self.database.close()  # the restore refuses a database still open
+        self.database = None
+        self._update_actions()
+        now = dt.datetime.now(dt.UTC)
+        self.tasks.run(
+            lambda: restore_backup(backup, target, now=now),
+            self._restored,
+            lambda error: self.show_error(self.tr("Not restored"), describe_error(error)),
+        )
+
+    def _restored(self, safety: Path | None) -> None:
+        kept = self.tr(f"\n\nThe chart as it was is kept in {safety}.") if safety else ""
+        QMessageBox.information(
+            self,
+            self.tr("Restored"),
+            self.tr(f"The backup was restored. Start AcuChart again to open it.{kept}"),
+        )
+        self.close()
+
+    def offer_newest_backup(self, problem: str) -> None:
+        """The chart would not open: offer the newest good backup (the file stays as it is)."""
+        from acuchart.backups import database_file, default_backup_folder, newest_good_backup
+
+        try:
+            path = database_file(self.location)
+        except Exception:
+            return  # a server database: its own backups apply
+        folder = default_backup_folder(path)
+        if not folder.is_dir():
+            return
+        self.tasks.run(
+            lambda: newest_good_backup(folder),
+            lambda found: self._offer(found, path, problem),
+            lambda _error: None,
+        )
+
+    def _offer(self, found: BackupSummary | None, target: Path, problem: str) -> None:
+        from acuchart.backups import restore_backup
+
+        if found is None or self.closed:
+            return
+        made = f"{found.made_at.astimezone():%d %b %Y, %H:%M}" if found.made_at else "unknown"
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("The chart could not be opened"),
+            self.tr(
+                f"{problem}\n\nThe newest good backup was made {made}: {found.patients} "
+                f"patients, {found.visits} visits. Restore it? The damaged file is kept as it "
+                "is, beside the backups."
+            ),
+            parent=self,
+        )
+        box.setObjectName("offerBackup")
+        restore = box.addButton(self.tr("Restore the backup"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Not now"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is not restore:
+            return
+        now = dt.datetime.now(dt.UTC)
+        self.status_placeholder.setText(self.tr("Restoring the backup…"))
+        self.tasks.run(
+            lambda: restore_backup(found.path, target, now=now),
+            lambda _safety: self.open_database_in_background(self.location),
+            lambda error: self.status_placeholder.setText(describe_error(error)),
+        )
+
     def focus_search(self) -> None:
         if self.list_panel is not None:
             self.list_panel.focus_search()
@@ -573,6 +741,10 @@ class MainWindow(QMainWindow):
                 form.done(0)
         if self.chart is not None:
             self.note_panel.flush()  # the last words typed are written before the app goes
+        if self.database is not None and (problem := self.backups.back_up_at_close()):
+            QMessageBox.warning(
+                self, self.tr("Backup failed"), self.tr(f"The closing backup failed: {problem}")
+            )
         self.settings.set(keys.MAIN_WINDOW_GEOMETRY, self.saveGeometry())
         self.settings.set(keys.MAIN_WINDOW_STATE, self.saveState())
         if self.splitter is not None:

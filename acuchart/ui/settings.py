@@ -31,6 +31,9 @@ PRACTITIONER_NAME = Setting("visits/practitioner_name", "", "Practitioner for ne
 OPEN_DRAFT = Setting(
     "notes/open_draft", "", "The note being written (patient:visit), reopened at start"
 )
+BACKUP_SECOND_FOLDER = Setting(
+    "backups/second_folder", "", "A second folder for backups (USB stick, synced folder)"
+)
 PATIENT_FORM_GEOMETRY = Setting("patient_form/geometry", QByteArray(), "Patient form size")
 
 
