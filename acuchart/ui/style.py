@@ -27,6 +27,8 @@ QLineEdit#patientSearch {{ padding: 6px; font-size: 11pt; }}
 QTableView {{ gridline-color: #e3e7e8; selection-background-color: {ACCENT}; }}
 QTableView#scoreTable {{ selection-background-color: #dcebec; selection-color: #1b1b1b; }}
 QGroupBox {{ font-weight: 600; margin-top: 14px; }}
+QWidget#noteEditor QPlainTextEdit[readOnly="true"], QWidget#noteEditor QLineEdit[readOnly="true"] {{
+    background: #f1f4f4; color: #1b1b1b; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; color: {ACCENT}; }}
 """
 

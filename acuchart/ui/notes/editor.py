@@ -89,6 +89,7 @@ class NoteEditor(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("noteEditor")
         self._loading = False
         self.read_only = False
         self._pacemaker = False
@@ -225,7 +226,7 @@ class NoteEditor(QWidget):
             needle_line.setPlaceholderText(hint)
             needle_box.setToolTip(hint)
             needle_box.setAccessibleName(hint.split(",")[0].capitalize())
-            needle_box.setMinimumContentsLength(len(hint) - 4)  # the hint readable when empty
+            needle_box.setMinimumContentsLength(len(hint) + 2)  # the hint readable when empty
         self.retention = named(OptionalSpin(1, 120), "retentionMinutes")
         self.retention.setSuffix(self.tr(" min"))
         form.addRow(
@@ -261,7 +262,8 @@ class NoteEditor(QWidget):
                 self.ea_a, self.ea_b, QLabel(self.tr("Hz")), self.ea_frequency, self.ea_waveform,
             ),
         )  # fmt: skip
-        form.addRow("", _row(self.ea_intensity, self.ea_minutes, self.ea_add))
+        self.ea_entry = _row(self.ea_intensity, self.ea_minutes, self.ea_add)
+        form.addRow("", self.ea_entry)
         self.pacemaker_warning = named(
             QLabel(self.tr("⚠ Pacemaker / implant: no electro-stimulation across the chest.")),
             "pacemakerWarning",
@@ -704,11 +706,22 @@ class NoteEditor(QWidget):
             if isinstance(widget, (TextBox, QLineEdit)):
                 if isinstance(widget, TextBox) or not isinstance(widget.parent(), QComboBox):
                     widget.setReadOnly(read_only)
+                    style = widget.style()
+                    style.unpolish(widget)  # the read-only tint follows the property
+                    style.polish(widget)
             elif isinstance(widget, (QComboBox, QSpinBox, QAbstractButton)):
                 widget.setEnabled(not read_only or widget is self.mnsi_toggle)
             elif isinstance(widget, RemovableList):
                 widget.read_only = read_only
         self.points.set_read_only(read_only)
+        # The boxes for a new pair would read as a pair given: on a signed note they are blank.
+        for box in (self.ea_a, self.ea_b, self.ea_waveform):
+            box.setCurrentIndex(-1 if read_only else max(box.currentIndex(), 0))
+        self.ea_frequency.setText("" if read_only else self.ea_frequency.text() or "2/100")
+        self.ea_intensity.setText(
+            "" if read_only else self.ea_intensity.text() or self.tr("comfortable tingle")
+        )
+        self.ea_entry.setVisible(not read_only)
         if not read_only:  # the protocol menu is only of use once there are protocols
             menu = self.points.protocols.menu()
             self.points.protocols.setEnabled(menu is not None and bool(menu.actions()))

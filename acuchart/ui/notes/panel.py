@@ -98,6 +98,8 @@ class NotePanel(QWidget):
 
         self.visit_choice = named(QComboBox(), "noteVisit")
         self.visit_choice.setMinimumContentsLength(28)
+        # A visit's title ends with its state (Draft / Signed): never cut it off.
+        self.visit_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.state = named(QLabel(), "noteSaveState")
         self.state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.sign_button = named(QPushButton(self.tr("Sign note…")), "signNote")

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -108,9 +107,8 @@ class PointsEditor(QWidget):
         self._fit_height()
         self._fit_columns()
         self.table.installEventFilter(self)
-        self.protocols = named(QToolButton(), "protocolButton")
-        self.protocols.setText(self.tr("Protocol"))
-        self.protocols.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button draws its menu arrow beside the text, never over it.
+        self.protocols = named(QPushButton(self.tr("Protocol")), "protocolButton")
         self.save_protocol = named(QPushButton(self.tr("Save as protocol…")), "saveProtocol")
         self.copy_last = named(QPushButton(self.tr("Copy last visit")), "copyLastPlan")
         self.copy_last.setToolTip(self.tr("Start from the points and settings of the last visit"))
