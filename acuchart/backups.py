@@ -169,6 +169,8 @@ def make_backup(
     target_folder = folder or default_backup_folder(source)
     final = target_folder / backup_name(now)
     with _checked_copy(source, target_folder, ".acuchart-backup-") as (temp, summary):
+        # Recorded before the copy gets its name: a backup that cannot be recorded is not kept.
+        _record_in(source, "backup", detail=f"to {final.name}")
         os.replace(temp, final)
     _sync_folder(target_folder)
     removed = rotate_backups(target_folder, now, daily, weekly)
@@ -207,6 +209,9 @@ def restore_backup(
     with _checked_copy(backup_path, database.parent, f".{database.name}.restore-") as (temp, _):
         if safety is not None:
             shutil.copymode(database, temp)  # temporary files are private (0600)
+        # The restore is recorded in the restored copy before it replaces the database, so
+        # the restored chart always carries the entry (an older backup is upgraded first).
+        _record_in(temp, "restore", detail=_restore_detail(backup_path, safety), upgrade=True)
         # A -wal or hot journal left beside the old file would be replayed into the new
         # one. Its content is in the safety copy, so it goes before the file is swapped.
         _remove_side_files(database)
@@ -238,6 +243,52 @@ def _checked_copy(source: Path, folder: Path, prefix: str) -> Iterator[tuple[Pat
     finally:
         _remove_side_files(temp)
         temp.unlink(missing_ok=True)
+
+
+def _restore_detail(backup_path: Path, safety: Path | None) -> str:
+    """Only names AcuChart made go in the audit log: a name someone typed may hold a name."""
+    made = backup_time(backup_path.name)
+    source = f"from {backup_path.name}" if made else "from a file not named by AcuChart"
+    return source + ("; the replaced database was kept" if safety else "")
+
+
+def _record_in(path: Path, action: str, *, detail: str, upgrade: bool = False) -> None:
+    """Append an audit entry to the database file at ``path`` (own short transaction).
+
+    With ``upgrade``, a copy from an older AcuChart is first brought to the current schema
+    (without the usual copy beforehand: the backup itself is that copy). A database
+    from before the audit log that is not upgraded has nowhere to record.
+    """
+    from alembic import command
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DBAPIError
+
+    from acuchart.db.database import open_database
+    from acuchart.db.migrate import (
+        alembic_config,
+        current_revision,
+        head_revision,
+        migration_connection,
+    )
+    from acuchart.services.audit import record_now
+
+    database = open_database(str(path), upgrade=False, quick_check=False)
+    try:
+        if upgrade and current_revision(database) != head_revision():
+            with migration_connection(database) as connection, connection.begin():
+                command.upgrade(alembic_config(connection), "head")
+                sqlite.restore_missing_triggers(connection)
+        with database.engine.connect() as connection:
+            if not inspect(connection).has_table("audit_log"):
+                return
+        record_now(database, action, object="database", detail=detail)
+    except DBAPIError as error:
+        raise BackupError(
+            f"The {action} could not be recorded in the audit log of “{path}” "
+            f"({error.orig}), so it was not made."
+        ) from error
+    finally:
+        database.close()
 
 
 def _inspect(path: Path, *, full_check: bool) -> BackupSummary:

@@ -1,12 +1,17 @@
-"""Command-line work on a database: integrity check and demo data. Messages go to the terminal."""
+"""Command-line work on a database: integrity, schema and audit-log checks, and demo data.
+
+Messages go to the terminal.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 import sys
 
+from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
 
+from acuchart.audit import AuditKeyError
 from acuchart.db import sqlite
 from acuchart.db.database import Database, open_database
 from acuchart.db.errors import DatabaseOpenError
@@ -14,7 +19,7 @@ from acuchart.db.migrate import current_revision, head_revision
 
 
 def run_check(location: str) -> int:
-    """Print the integrity and schema state; 0 only when both are fine."""
+    """Print the integrity, schema and audit-log state; 0 only when all are fine."""
     try:
         database = open_database(location, quick_check=False, read_only=True)
     except DatabaseOpenError as error:
@@ -23,13 +28,14 @@ def run_check(location: str) -> int:
     try:
         integrity_ok = _report_integrity(database)
         schema_ok = _report_schema(database)
+        audit_ok = _report_audit_log(database)
     except (sqlite3.DatabaseError, DBAPIError) as error:
         reason = getattr(error, "orig", None) or error
         print(f"The database “{database.display_name}” is damaged: {reason}", file=sys.stderr)
         return 1
     finally:
         database.close()
-    return 0 if integrity_ok and schema_ok else 1
+    return 0 if integrity_ok and schema_ok and audit_ok else 1
 
 
 def _report_integrity(database: Database) -> bool:
@@ -59,6 +65,26 @@ def _report_schema(database: Database) -> bool:
         "Start AcuChart once to upgrade it.",
         file=sys.stderr,
     )
+    return False
+
+
+def _report_audit_log(database: Database) -> bool:
+    from acuchart.services.audit import verify_audit_log
+
+    with database.engine.connect() as connection:
+        if not inspect(connection).has_table("audit_log"):
+            print("Audit log: not set up yet (it comes with the schema upgrade)")
+            return True
+    try:
+        check = verify_audit_log(database)
+    except AuditKeyError as error:
+        print(f"Audit log: cannot be verified: {error}", file=sys.stderr)
+        return False
+    entries = f"{check.rows_checked} entr{'y' if check.rows_checked == 1 else 'ies'}"
+    if check.ok:
+        print(f"Audit log: {entries}, chain intact")
+        return True
+    print(f"Audit log: chain broken: {check.message}", file=sys.stderr)
     return False
 
 

@@ -40,6 +40,7 @@ def add_report_parser(
 
 
 def run_report_command(location: str, args: argparse.Namespace) -> int:
+    from acuchart.audit import AuditAction
     from acuchart.db.database import open_database
     from acuchart.db.errors import DatabaseOpenError
     from acuchart.errors import ChartError, RecordNotFoundError
@@ -48,38 +49,26 @@ def run_report_command(location: str, args: argparse.Namespace) -> int:
     from acuchart.validation import ValidationError
 
     try:
-        database = open_database(location, read_only=True)
+        # Writable: every document printed is recorded in the chart's audit log.
+        database = open_database(location)
     except DatabaseOpenError as error:
         print(error, file=sys.stderr)
         return 2
     kind = args.kind
+    request = reports.ReportRequest(
+        document=reports.Document(kind),
+        patient_id=getattr(args, "patient_id", 0),  # a visit summary finds its own patient
+        visit_id=getattr(args, "visit_id", None),
+        audience=Audience(getattr(args, "audience", "physician")),
+        comments=getattr(args, "comments", ""),
+        handout=Handout(getattr(args, "name", Handout.AFTERCARE.value)),
+        large_print=getattr(args, "large_print", False),
+    )
     try:
-        if kind == "visit":
-            written = reports.save_pdf(
-                args.out, lambda out: reports.visit_summary_pdf(database, args.visit_id, out)
-            )
-        elif kind == "progress":
-            written = reports.save_pdf(
-                args.out,
-                lambda out: reports.progress_report_pdf(
-                    database,
-                    args.patient_id,
-                    out,
-                    audience=Audience(args.audience),
-                    comments=args.comments,
-                ),
-            )
-        elif kind == "handout":
-            written = reports.save_pdf(
-                args.out,
-                lambda out: reports.handout_pdf(
-                    database, Handout(args.name), args.patient_id, out, large_print=args.large_print
-                ),
-            )
-        else:
-            written = reports.save_pdf(
-                args.out, lambda out: reports.chart_pdf(database, args.patient_id, out)
-            )
+        written = reports.save_pdf(
+            args.out,
+            lambda out: reports.write_report(database, request, out, action=AuditAction.EXPORT),
+        )
     except RecordNotFoundError:
         missing = f"visit {args.visit_id}" if kind == "visit" else f"patient {args.patient_id}"
         print(f"There is no {missing} in {database.display_name}.", file=sys.stderr)

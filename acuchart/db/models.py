@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from acuchart.audit import MAX_ACCOUNT, MAX_DETAIL, MAX_OBJECT, AuditAction
 from acuchart.bodymap.exam import SensoryTest
 from acuchart.bodymap.symptoms import Symptom
 from acuchart.dates import DatePrecision
@@ -266,3 +267,32 @@ class ClinicSetting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditEntry(Base):
+    """One entry of the append-only audit log: who did what, when, to which record.
+
+    ``patient_id`` is a plain id, not a foreign key, so entries outlive the
+    records they name. ``hmac`` chains each entry to the one before
+    (``prev_hash``); see :mod:`acuchart.audit`. Database triggers refuse UPDATE
+    and DELETE. ``detail`` never holds names or note text, only ids and codes.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    account: Mapped[str] = mapped_column(String(MAX_ACCOUNT))
+    action: Mapped[AuditAction] = mapped_column(string_enum(AuditAction, "audit_action"))
+    patient_id: Mapped[int | None] = mapped_column(Integer)
+    object: Mapped[str] = mapped_column(String(MAX_OBJECT), default="")
+    detail: Mapped[str] = mapped_column(String(MAX_DETAIL), default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hmac: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_patient_at", "patient_id", "at"),
+        Index("ix_audit_log_account_at", "account", "at"),
+        Index("ix_audit_log_action_at", "action", "at"),
+    )

@@ -168,6 +168,52 @@ def drop_database_locks(connection: Connection) -> None:
             connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {function}()")
 
 
+# -- the append-only audit log ---------------------------------------------------------------
+# Kept here beside the signed-visit locks because they are installed the same way. SQLite's
+# triggers are in acuchart.db.sqlite. Migrations use these statements: changing them needs a
+# new migration.
+AUDIT_REFUSAL = sqlite.AUDIT_REFUSAL
+POSTGRESQL_AUDIT_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION acuchart_refuse_audit_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '{AUDIT_REFUSAL}' USING ERRCODE = 'integrity_constraint_violation';
+END
+$$"""
+POSTGRESQL_AUDIT_TRIGGERS = {
+    "audit_log_no_change": (
+        "BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW "
+        "EXECUTE FUNCTION acuchart_refuse_audit_change()"
+    ),
+    "audit_log_no_truncate": (
+        "BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT "
+        "EXECUTE FUNCTION acuchart_refuse_audit_change()"
+    ),
+}
+
+
+def create_audit_log_locks(connection: Connection) -> None:
+    """Install the triggers that keep the audit log append-only (in a migration)."""
+    if connection.dialect.name == "sqlite":
+        for statement in sqlite.AUDIT_LOG_TRIGGERS.values():
+            connection.exec_driver_sql(statement)
+    elif connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(POSTGRESQL_AUDIT_FUNCTION)
+        for name, definition in POSTGRESQL_AUDIT_TRIGGERS.items():
+            connection.exec_driver_sql(f"CREATE TRIGGER {name} {definition}")
+
+
+def drop_audit_log_locks(connection: Connection) -> None:
+    """Remove those triggers again (downgrade)."""
+    if connection.dialect.name == "sqlite":
+        for name in sqlite.AUDIT_LOG_TRIGGERS:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    elif connection.dialect.name == "postgresql":
+        for name in POSTGRESQL_AUDIT_TRIGGERS:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON audit_log")
+        connection.exec_driver_sql("DROP FUNCTION IF EXISTS acuchart_refuse_audit_change()")
+
+
 def is_signed_refusal(error: DBAPIError) -> bool:
     """Whether the database refused a statement because it would change a signed visit."""
     return SIGNED_MESSAGE in str(error.orig)

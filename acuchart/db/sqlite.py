@@ -2,8 +2,8 @@
 
 Connection pragmas, transactional DDL for pysqlite, the checks made before a
 file is opened (so a wrong or damaged file is reported and left untouched),
-the FTS5 index over patient names, the triggers that lock signed visits,
-integrity checks and the backup API.
+the FTS5 index over patient names, the triggers that lock signed visits and
+keep the audit log append-only, integrity checks and the backup API.
 Every other module speaks portable SQLAlchemy so PostgreSQL stays possible.
 """
 
@@ -129,10 +129,24 @@ def _signed_visit_triggers() -> dict[str, str]:
 
 SIGNED_VISIT_TRIGGERS = _signed_visit_triggers()
 
+# The audit log is append-only: raw SQL cannot change or remove an entry either. (Dropping
+# the triggers is still possible for whoever holds the file; the HMAC chain shows it.)
+# Migrations use these statements: changing them needs a new migration.
+AUDIT_REFUSAL = "The audit log is append-only: its entries cannot be changed or deleted."
+AUDIT_LOG_TRIGGERS = {
+    f"audit_log_no_{verb.lower()}": (
+        f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log\n"
+        f"BEGIN SELECT RAISE(ABORT, '{AUDIT_REFUSAL}'); END"
+    )
+    for verb in ("UPDATE", "DELETE")
+}
+
 # Every trigger the newest schema has, by name: a batch migration that rebuilds a table
 # drops that table's triggers, so the upgrade recreates any that are missing.
-EXPECTED_TRIGGERS = dict(zip(PATIENT_FTS_TRIGGER_NAMES, PATIENT_FTS_TRIGGERS, strict=True)) | (
-    SIGNED_VISIT_TRIGGERS
+EXPECTED_TRIGGERS = (
+    dict(zip(PATIENT_FTS_TRIGGER_NAMES, PATIENT_FTS_TRIGGERS, strict=True))
+    | SIGNED_VISIT_TRIGGERS
+    | AUDIT_LOG_TRIGGERS
 )
 
 

@@ -6,16 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from acuchart.audit import AuditAction
 from acuchart.bodymap.metrics import MapSummary, summarise
 from acuchart.bodymap.model import BodyMap, validate_body_map
 from acuchart.db import repositories
 from acuchart.db.body_map_rows import load_body_maps, replace_body_map
 from acuchart.db.database import Database
-from acuchart.db.models import Visit
+from acuchart.db.models import AuditEntry, Visit
 from acuchart.db.signing_guard import refused_if_signed
 from acuchart.db.types import utc_now
 from acuchart.errors import VisitSignedError
+from acuchart.services.audit import record
 from acuchart.visits import VisitStatus, VisitSummary
 
 SIGNED_MESSAGE = "This visit is signed, so its body map is locked. Corrections go in an addendum."
@@ -45,7 +48,24 @@ def save_body_map(database: Database, visit_id: int, body_map: BodyMap) -> dt.da
         replace_body_map(session, visit_id, body_map)
         saved_at = utc_now()
         visit.updated_at = saved_at
+        _record_first_save(session, visit)
         return saved_at
+
+
+def _record_first_save(session: Session, visit: Visit) -> None:
+    """Every stroke is saved at once, so only a visit's first map save is recorded."""
+    what = f"body map of visit {visit.id}"
+    recorded = session.scalar(
+        select(AuditEntry.id)
+        .where(
+            AuditEntry.patient_id == visit.patient_id,
+            AuditEntry.action == AuditAction.CHANGE,
+            AuditEntry.object == what,
+        )
+        .limit(1)
+    )
+    if recorded is None:
+        record(session, AuditAction.CHANGE, patient_id=visit.patient_id, object=what)
 
 
 def course_maps(database: Database, patient_id: int) -> list[VisitMap]:

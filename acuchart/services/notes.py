@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from acuchart.audit import AuditAction
 from acuchart.bodymap.model import BodyMap
 from acuchart.db import repositories
 from acuchart.db.body_map_rows import load_body_maps
@@ -31,6 +32,7 @@ from acuchart.notes.signature import SignedIdentity, content_hash
 from acuchart.notes.timeline import ScoredVisit, ScoreFlowsheet, build_flowsheet
 from acuchart.notes.validation import MAX_TEXT, signing_problems, validate_note
 from acuchart.patients import Precaution
+from acuchart.services.audit import record
 from acuchart.validation import ValidationError, clean_text
 from acuchart.visits import MAX_PRACTITIONER_NAME, VisitStatus, VisitSummary
 
@@ -177,12 +179,21 @@ def save_draft(
             stored_version = row.version if row is not None else 0
             if expected_version is not None and expected_version != stored_version:
                 raise EditConflictError(EDIT_CONFLICT_MESSAGE)
+            first_save = row is None
             if row is None:
                 row = VisitNote(visit_id=visit_id)
                 session.add(row)
             saved_at = utc_now()
             _store(session, row, clean, saved_at)
             visit.updated_at = saved_at
+            if first_save:  # drafts save as one types: only the first save is recorded
+                record(
+                    session,
+                    AuditAction.CHANGE,
+                    patient_id=visit.patient_id,
+                    object=f"note of visit {visit_id}",
+                    detail="first draft saved",
+                )
             return saved_at
     except StaleDataError as error:  # saved elsewhere between our read and our write
         raise EditConflictError(EDIT_CONFLICT_MESSAGE) from error
@@ -232,6 +243,13 @@ def sign_note(
         visit.status = VisitStatus.SIGNED
         visit.signed_at = signed_at
         visit.updated_at = signed_at
+        record(
+            session,
+            AuditAction.SIGN,
+            patient_id=visit.patient_id,
+            object=f"note of visit {visit_id}",
+            detail=f"content sha256 {row.content_hash}",
+        )
         return Signature(signer, signed_at, row.content_hash)
 
 
@@ -259,6 +277,12 @@ def add_addendum(database: Database, visit_id: int, author: str, text: str) -> A
         row = NoteAddendum(visit_id=visit_id, author=name, created_at=utc_now(), text=body)
         session.add(row)
         session.flush()
+        record(
+            session,
+            AuditAction.ADDENDUM,
+            patient_id=visit.patient_id,
+            object=f"addendum {row.id} of visit {visit_id}",
+        )
         return Addendum(row.id, row.author, row.created_at, row.text)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete
+from sqlalchemy import delete, inspect
 
+from acuchart.audit import AuditAction
 from acuchart.db import repositories
 from acuchart.db.database import Database
 from acuchart.db.models import Patient
@@ -14,6 +15,33 @@ from acuchart.db.types import utc_now
 from acuchart.errors import ChangedElsewhereError, PatientArchivedError, PatientHasVisitsError
 from acuchart.patient_search import PatientQuery
 from acuchart.patients import PatientDraft, PatientRecord, validate_patient
+from acuchart.services.audit import record
+
+# Columns that follow from others or count saves: not named as changed in the audit log.
+_DERIVED_COLUMNS = frozenset(
+    {
+        "updated_at",
+        "version",
+        "name_sort_key",
+        "name_search_text",
+        "phone_digits",
+        "phone_digits_reversed",
+    }
+)
+
+
+def _changed_fields(patient: Patient) -> list[str]:
+    """The names (never the values) of the fields this save changes, for the audit log."""
+    state = inspect(patient)
+    changed = [
+        attribute.key
+        for attribute in state.mapper.column_attrs
+        if attribute.key not in _DERIVED_COLUMNS
+        and state.attrs[attribute.key].history.has_changes()
+    ]
+    if state.attrs["precaution_rows"].history.has_changes():
+        changed.append("precautions")
+    return changed
 
 
 def create_patient(
@@ -26,6 +54,7 @@ def create_patient(
         repositories.apply_draft(patient, clean)
         session.add(patient)
         session.flush()
+        record(session, AuditAction.CREATE, patient_id=patient.id, object=f"patient {patient.id}")
         return repositories.to_record(patient, visit_count=0)
 
 
@@ -54,8 +83,16 @@ def update_patient(
                 "cancel, and open the patient again."
             )
         repositories.apply_draft(patient, clean)
+        changed = _changed_fields(patient)
         patient.updated_at = utc_now()
         session.flush()
+        record(
+            session,
+            AuditAction.CHANGE,
+            patient_id=patient_id,
+            object=f"patient {patient_id}",
+            detail="fields: " + ", ".join(changed) if changed else "saved unchanged",
+        )
         return repositories.to_record(patient, repositories.count_visits(session, patient_id))
 
 
@@ -81,6 +118,13 @@ def set_archived(database: Database, patient_id: int, archived: bool) -> Patient
             patient.archived_at = None
         patient.updated_at = utc_now()
         session.flush()
+        record(
+            session,
+            AuditAction.ARCHIVE,
+            patient_id=patient_id,
+            object=f"patient {patient_id}",
+            detail="archived" if archived else "restored from the archive",
+        )
         return repositories.to_record(patient, repositories.count_visits(session, patient_id))
 
 
@@ -95,3 +139,4 @@ def delete_patient(database: Database, patient_id: int) -> None:
                 "chart is kept. Archive the patient instead."
             )
         session.execute(delete(Patient).where(Patient.id == patient_id))
+        record(session, AuditAction.DELETE, patient_id=patient_id, object=f"patient {patient_id}")

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from acuchart.audit import AuditAction
 from acuchart.bodymap.exam import MONOFILAMENT_SET_SETTING, parse_monofilament_set
 from acuchart.bodymap.metrics import summarise
 from acuchart.dates import describe_date
@@ -33,6 +34,7 @@ from acuchart.reports.handout_text import Handout, check_template, default_templ
 from acuchart.reports.handouts import HandoutContext, write_handout
 from acuchart.reports.progress_report import Audience, Course, CourseVisit, write_progress_report
 from acuchart.reports.visit_summary import VisitRecord, write_visit_summary
+from acuchart.services.audit import record
 from acuchart.services.clinic import load_clinic_profile
 from acuchart.services.notes import _addenda, _check, _note_of, _signature_of, score_flowsheet
 from acuchart.validation import ValidationError, clean_text
@@ -288,7 +290,20 @@ class ReportRequest:
     large_print: bool = False
 
 
-def write_report(database: Database, request: ReportRequest, output: Output) -> None:
+def write_report(
+    database: Database,
+    request: ReportRequest,
+    output: Output,
+    *,
+    action: AuditAction = AuditAction.PRINT,
+) -> None:
+    """Write the chosen document, then record it in the audit log (``action``: print, or
+    export for a file handed elsewhere). A document that fails is not recorded."""
+    _write_document(database, request, output)
+    _record_document(database, request, action)
+
+
+def _write_document(database: Database, request: ReportRequest, output: Output) -> None:
     if request.document is Document.VISIT_SUMMARY:
         if request.visit_id is None:
             raise ChartError("Choose a visit to print its summary.")
@@ -312,6 +327,28 @@ def write_report(database: Database, request: ReportRequest, output: Output) -> 
         )
     else:
         chart_pdf(database, request.patient_id, output)
+
+
+def _record_document(database: Database, request: ReportRequest, action: AuditAction) -> None:
+    patient_id, detail = request.patient_id, ""
+    if request.document is Document.VISIT_SUMMARY:
+        what = f"visit summary of visit {request.visit_id}"
+    elif request.document is Document.PROGRESS_REPORT:
+        what = f"progress report of patient {request.patient_id}"
+        detail = f"for the {request.audience.value}"
+    elif request.document is Document.HANDOUT:
+        what = f"handout {request.handout.value} for patient {request.patient_id}"
+        detail = "large print" if request.large_print else ""
+    else:
+        what = f"whole chart of patient {request.patient_id}"
+    with database.unit_of_work() as session:
+        if request.visit_id is not None and request.document is Document.VISIT_SUMMARY:
+            # the visit's own patient, whatever the request says
+            patient_id = (
+                session.scalar(select(Visit.patient_id).where(Visit.id == request.visit_id))
+                or patient_id
+            )
+        record(session, action, patient_id=patient_id, object=what, detail=detail)
 
 
 def suggested_file_name(request: ReportRequest, patient_name: str, day: dt.date) -> str:

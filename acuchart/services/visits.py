@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from acuchart.audit import AuditAction
 from acuchart.db import repositories
 from acuchart.db.database import Database
 from acuchart.db.models import Visit
 from acuchart.errors import PatientArchivedError
+from acuchart.services.audit import record
 from acuchart.visits import VisitDraft, VisitStatus, VisitSummary, validate_visit
 
 
@@ -30,6 +32,7 @@ def create_visit(
         if patient.last_visit_at is None or clean.started_at > patient.last_visit_at:
             patient.last_visit_at = clean.started_at
         session.flush()
+        record(session, AuditAction.CREATE, patient_id=patient_id, object=f"visit {visit.id}")
         return repositories.to_visit_summary(visit)
 
 

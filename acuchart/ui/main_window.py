@@ -306,7 +306,29 @@ class MainWindow(QMainWindow):
             self.progress_panel.show_patient(self.current.id, self.current.limbs_affected)
             self.scores_panel.show_patient(self.current.id)
             self.chart_stack.setCurrentWidget(self.chart)
+            self._record_view(self.current.id)
         self._update_actions()
+
+    def _record_view(self, patient_id: int) -> None:
+        """Each chart opened is in the audit log (in the worker: the chart does not wait)."""
+        from acuchart.audit import AuditAction
+        from acuchart.services.audit import record_now
+
+        database = self.database
+        if database is None:
+            return
+        self.tasks.run(
+            lambda: record_now(
+                database,
+                AuditAction.VIEW_CHART,
+                patient_id=patient_id,
+                object=f"patient {patient_id}",
+            ),
+            lambda _: None,
+            lambda error: self.statusBar().showMessage(
+                self.tr(f"The audit log could not record this view: {describe_error(error)}"), 8000
+            ),
+        )
 
     def open_chart(self, patient_id: int) -> None:
         """Enter on a patient: show the chart and move the keyboard into it."""

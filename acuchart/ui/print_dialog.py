@@ -178,6 +178,7 @@ class PrintDialog(QDialog):
             self.save_to(Path(path))
 
     def save_to(self, output: Path) -> None:
+        from acuchart.audit import AuditAction
         from acuchart.services.reports import save_pdf, write_report
 
         request = self.request()
@@ -185,7 +186,10 @@ class PrintDialog(QDialog):
         self._set_busy(True)
         self.message.setText(self.tr("Preparing the PDF…"))
         self.tasks.run(
-            lambda: save_pdf(output, lambda out: write_report(database, request, out)),
+            lambda: save_pdf(
+                output,
+                lambda out: write_report(database, request, out, action=AuditAction.EXPORT),
+            ),
             self._saved,
             self._failed,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -114,3 +115,23 @@ def test_enter_on_a_patient_shows_the_overview_with_the_visits(
     window.open_chart(patient_id)
     assert window.chart.tabs.currentIndex() == 0
     assert window.chart.visits_table.hasFocus()
+
+
+def test_opening_a_chart_and_exporting_its_map_are_in_the_audit_log(
+    qtbot: QtBot, window: MainWindow, database: Database, tmp_path: Path
+) -> None:
+    from acuchart.audit import AuditAction, AuditQuery
+    from acuchart.services.audit import list_audit, verify_audit_log
+    from acuchart.ui.bodymap.export import export_visit_map
+
+    patient_id, ids = course(database)
+
+    def logged(action: AuditAction) -> list[str]:
+        query = AuditQuery(patient_id=patient_id, action=action)
+        return [row.object for row in list_audit(database, query).rows]
+
+    window.show_patient(patient_id)
+    qtbot.waitUntil(lambda: logged(AuditAction.VIEW_CHART) == [f"patient {patient_id}"])
+    export_visit_map(database, ids[0], tmp_path / "map.svg")
+    assert logged(AuditAction.EXPORT) == [f"body map of visit {ids[0]}"]
+    assert verify_audit_log(database).ok

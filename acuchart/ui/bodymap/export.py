@@ -79,7 +79,26 @@ def export_visit_map(
         write_atomically(output, content)
     except OSError as error:
         raise ExportError(f"Could not write {output}: {error.strerror or error}") from error
+    _record_export(database, visit_id, suffix.lstrip("."))
     return output
+
+
+def _record_export(database: Database, visit_id: int, kind: str) -> None:
+    from sqlalchemy import select
+
+    from acuchart.audit import AuditAction
+    from acuchart.db.models import Visit
+    from acuchart.services.audit import record
+
+    with database.unit_of_work() as session:
+        patient_id = session.scalar(select(Visit.patient_id).where(Visit.id == visit_id))
+        record(
+            session,
+            AuditAction.EXPORT,
+            patient_id=patient_id,
+            object=f"body map of visit {visit_id}",
+            detail=kind,
+        )
 
 
 def run_export_command(location: str, visit_id: int, output: str, *, show_points: bool) -> int:
@@ -92,7 +111,7 @@ def run_export_command(location: str, visit_id: int, output: str, *, show_points
     if QGuiApplication.instance() is None:
         QGuiApplication(sys.argv[:1])  # Qt keeps the one application object itself
     try:
-        database = open_database(location, read_only=True)
+        database = open_database(location)  # writable: the export is recorded
     except DatabaseOpenError as error:
         print(error, file=sys.stderr)
         return 2

@@ -1,0 +1,182 @@
+"""The audit log's rules in plain Python: actions, who is acting, the key and the HMAC chain.
+
+Each entry's HMAC covers the previous entry's HMAC and its own fields, so an
+edited, deleted or reordered entry breaks the chain. The key lives outside the
+database; ``current_account`` and ``audit_key`` are the two seams that accounts
+and a login-derived key will replace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import getpass
+import hashlib
+import hmac
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from acuchart.locations import config_dir
+
+AUDIT_KEY_FILE = "audit.key"
+AUDIT_KEY_BYTES = 32
+GENESIS_HASH = "0" * 64  # the "previous hash" of the first entry
+MAX_OBJECT = 200
+MAX_DETAIL = 500
+MAX_ACCOUNT = 200
+PAGE_SIZE = 200
+
+
+class AuditAction(enum.StrEnum):
+    VIEW_CHART = "view_chart"
+    CREATE = "create"
+    CHANGE = "change"
+    DELETE = "delete"
+    ARCHIVE = "archive"
+    SIGN = "sign"
+    ADDENDUM = "addendum"
+    PRINT = "print"
+    EXPORT = "export"
+    BACKUP = "backup"
+    RESTORE = "restore"
+    LOGIN = "login"
+    FAILED_LOGIN = "failed_login"
+    LOCK = "lock"
+    SETTING_CHANGE = "setting_change"
+    ACCOUNT_CHANGE = "account_change"
+
+
+class AuditKeyError(Exception):
+    """The audit key file exists but cannot be used (wrong size, unreadable)."""
+
+
+def current_account() -> str:
+    """Who is acting. Until accounts exist, the operating-system user."""
+    try:
+        return getpass.getuser()[:MAX_ACCOUNT]
+    except (OSError, KeyError):  # no login name in the environment or the password database
+        return "unknown"
+
+
+def audit_key_path() -> Path:
+    return config_dir() / AUDIT_KEY_FILE
+
+
+def audit_key() -> bytes:
+    """The HMAC key of the audit log, kept outside the database; made on first use.
+
+    For now 32 random bytes in ``audit.key`` in the per-user config folder
+    (mode 0600). A key derived at login will replace this function.
+    """
+    path = audit_key_path()
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it a moment ago
+        return _read_key(path)
+    key = os.urandom(AUDIT_KEY_BYTES)
+    with os.fdopen(handle, "w", encoding="ascii") as file:
+        file.write(key.hex() + "\n")
+        file.flush()
+        os.fsync(file.fileno())
+    return key
+
+
+def _read_key(path: Path) -> bytes:
+    text = path.read_text(encoding="ascii", errors="replace").strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) != AUDIT_KEY_BYTES:
+        raise AuditKeyError(f"The audit key file {path} is damaged (not a 32-byte hex key).")
+    return key
+
+
+def canonical(
+    prev_hash: str,
+    at: dt.datetime,
+    account: str,
+    action: str,
+    patient_id: int | None,
+    object: str,
+    detail: str,
+) -> bytes:
+    """The exact bytes an entry's HMAC covers: a JSON array, UTC time with microseconds."""
+    stamp = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    fields = [prev_hash, stamp, account, str(action), patient_id, object, detail]
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def entry_hmac(key: bytes, message: bytes) -> str:
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+class AuditSort(enum.StrEnum):
+    ID = "id"
+    AT = "at"
+    ACCOUNT = "account"
+    ACTION = "action"
+    PATIENT = "patient_id"
+    OBJECT = "object"
+    DETAIL = "detail"
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """One request of the audit viewer: filters (all optional), order and page.
+
+    ``since`` is inclusive and ``until`` exclusive, both aware datetimes.
+    """
+
+    patient_id: int | None = None
+    account: str | None = None
+    action: AuditAction | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    sort: AuditSort = AuditSort.AT
+    descending: bool = True
+    offset: int = 0
+    limit: int = PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: dt.datetime
+    account: str
+    action: AuditAction
+    patient_id: int | None
+    object: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[AuditRow]
+    total: int
+
+
+class AuditProblem(enum.StrEnum):
+    EDITED = "edited"
+    MISSING = "missing"  # an entry before this one was deleted
+    REORDERED = "reordered"
+    WRONG_KEY = "wrong key"
+    NO_KEY = "no key"
+
+
+@dataclass(frozen=True)
+class AuditCheck:
+    """The result of walking the chain: ``ok``, how many entries, and the first problem."""
+
+    ok: bool
+    rows_checked: int
+    problem_row_id: int | None = None
+    problem: AuditProblem | None = None
+    message: str = ""
