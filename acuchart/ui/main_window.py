@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         )
         self.clinic_action = self._action(self.tr("Clinic details…"), "actionClinicDetails")
         self.handouts_action = self._action(self.tr("Handout texts…"), "actionHandoutTexts")
+        self.audit_action = self._action(self.tr("Audit log…"), "actionAuditLog")
         self.backup_action = self._action(self.tr("Back up now"), "actionBackUp", "Ctrl+Shift+B")
         self.backup_folder_action = self._action(
             self.tr("Second backup folder…"), "actionBackupFolder"
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.print_action.triggered.connect(self.open_print_dialog)
         self.clinic_action.triggered.connect(self.edit_clinic)
         self.handouts_action.triggered.connect(self.edit_handouts)
+        self.audit_action.triggered.connect(self.open_audit_log)
         self.backup_action.triggered.connect(self.back_up_now)
         self.backup_folder_action.triggered.connect(self.choose_backup_folder)
         self.restore_action.triggered.connect(self.restore_from_backup)
@@ -159,6 +161,7 @@ class MainWindow(QMainWindow):
         clinic_menu = self.menuBar().addMenu(self.tr("&Clinic"))
         clinic_menu.addAction(self.clinic_action)
         clinic_menu.addAction(self.handouts_action)
+        clinic_menu.addAction(self.audit_action)
         clinic_menu.addSeparator()
         for action in (self.backup_action, self.backup_folder_action, self.restore_action):
             clinic_menu.addAction(action)
@@ -171,6 +174,7 @@ class MainWindow(QMainWindow):
         self.find_action.setEnabled(ready)
         self.clinic_action.setEnabled(ready)
         self.handouts_action.setEnabled(ready)
+        self.audit_action.setEnabled(ready)
         has_file = ready and self.database is not None and self.database.path is not None
         for action in (self.backup_action, self.backup_folder_action, self.restore_action):
             action.setEnabled(has_file)
@@ -474,6 +478,14 @@ class MainWindow(QMainWindow):
 
     def _show_clinic_name(self, profile: ClinicProfile) -> None:
         self.setWindowTitle(f"{APP_TITLE} — {profile.name}" if profile.name else APP_TITLE)
+
+    def open_audit_log(self) -> None:
+        from acuchart.ui.audit_viewer import AuditViewer
+
+        if self.database is None:
+            return
+        self.audit_viewer = AuditViewer(self.database, self.tasks, self)
+        self.audit_viewer.open()
 
     def edit_handouts(self) -> None:
         from acuchart.ui.handout_editor import HandoutEditor

@@ -69,3 +69,10 @@ def test_handout_texts_are_edited_checked_and_restored(
         Handout.AFTERCARE
     )
     assert editor.text.toPlainText() == default_template(Handout.AFTERCARE)
+
+
+def test_the_clinic_menu_opens_the_audit_log(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.audit_action.isEnabled()
+    window.audit_action.trigger()
+    qtbot.waitUntil(window.audit_viewer.isVisible)
+    window.audit_viewer.reject()
