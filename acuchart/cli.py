@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from acuchart import __version__
 from acuchart.backup_command import add_backup_parsers
+from acuchart.init_command import add_init_parser
 from acuchart.locations import DATABASE_ENV, resolve_database
 from acuchart.report_command import add_report_parser
 
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--points", action="store_true", help="draw the acupuncture points as well")
     add_report_parser(commands, database)
     add_backup_parsers(commands, database)
+    add_init_parser(commands, database)
     commands.add_parser(
         "check", parents=[database], help="check the database's integrity and schema version"
     )
@@ -76,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from acuchart.ui.bodymap.export import run_export_command
 
         return run_export_command(location, args.visit_id, args.output, show_points=args.points)
+    if args.command == "init":
+        from acuchart.init_command import run_init
+
+        return run_init(location, args)
     if args.command == "report":
         from acuchart.report_command import run_report_command
 

@@ -8,6 +8,7 @@ from pathlib import Path
 APP_NAME = "AcuChart"
 DATABASE_ENV = "ACUCHART_DATABASE_URL"
 DEFAULT_DATABASE_NAME = "acuchart.db"
+KEYSTORE_SUFFIX = ".keys"  # beside an encrypted database: its wrapped data key
 
 
 def data_dir() -> Path:
@@ -35,3 +36,8 @@ def resolve_database(cli_value: str | None) -> str:
     if from_env:
         return from_env
     return str(default_database_path())
+
+
+def keystore_path(database_path: Path) -> Path:
+    """The sidecar holding an encrypted database's wrapped key: ``acuchart.db.keys``."""
+    return database_path.with_name(database_path.name + KEYSTORE_SUFFIX)

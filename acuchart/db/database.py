@@ -2,26 +2,29 @@
 
 The program never reaches for a global database: whoever needs one is given a
 ``Database``. Tests build one from a temporary file; a clinic points it at
-PostgreSQL.
+PostgreSQL. An SQLite file opened with a key is encrypted (SQLCipher, see
+``acuchart.db.encryption``); without a key it is plain, as before.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from acuchart.db import (
     signing_guard,  # noqa: F401  (registers the lock on signed visits)
     sqlite,
 )
 from acuchart.db.errors import DatabaseOpenError
+from acuchart.locations import keystore_path
 
 
 def url_from_path_or_url(value: str) -> str:
@@ -47,10 +50,16 @@ class Database:
     engine: Engine
     _reader: sessionmaker[Session]
     _writer: sessionmaker[Session]
+    # The SQLCipher data key of an encrypted file (for encrypted backups); None when plain.
+    key: bytes | None = field(default=None, repr=False)
 
     @property
     def path(self) -> Path | None:
         return sqlite_path(self.url)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     @property
     def display_name(self) -> str:
@@ -80,33 +89,72 @@ def create_database_engine(url: URL, *, read_only: bool = False, **options: Any)
     """
     path = sqlite_path(url)
     if url.get_backend_name() == "sqlite":
+        encrypted = url.get_driver_name() == "pysqlcipher"
+        target = url
+        if read_only and path:
+            target = sqlite.read_only_url(path).set(
+                drivername=url.drivername, password=url.password
+            )
+        if encrypted:
+            # The dialect defaults to SingletonThreadPool, which lets sessions share a connection.
+            options.setdefault("poolclass", QueuePool)
         engine = create_engine(
-            sqlite.read_only_url(path) if read_only and path else url,
+            target,
             connect_args={"check_same_thread": False, "timeout": sqlite.BUSY_TIMEOUT_MS / 1000},
             **options,
         )
+        if encrypted:
+            from acuchart.db.encryption import install_quiet_log
+
+            install_quiet_log(engine)
         sqlite.install_connection_hooks(engine, read_only=read_only)
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
 
 
 def open_database(
-    location: str, *, upgrade: bool = True, quick_check: bool = True, read_only: bool = False
+    location: str,
+    *,
+    key: bytes | None = None,
+    upgrade: bool = True,
+    quick_check: bool = True,
+    read_only: bool = False,
 ) -> Database:
     """Open (creating if needed) the database at a path or URL, migrated to the newest schema.
 
-    Raises ``DatabaseOpenError`` with a message naming the database when it is
-    a folder, not a database, damaged, unwritable or made by a newer AcuChart.
+    With ``key`` (the data key from ``acuchart.keystore.unlock``) an SQLite file
+    is opened, or created, encrypted. Raises ``DatabaseOpenError`` with a message
+    naming the database when it is a folder, not a database, damaged,
+    unwritable, made by a newer AcuChart, or encrypted and no key was given
+    (``PasswordRequiredError``); ``WrongPasswordError`` when the key does not
+    open it (nothing is created or changed then).
     """
     try:
         url = make_url(url_from_path_or_url(location))
     except ArgumentError as error:
         raise DatabaseOpenError(location, f"is not a valid database location ({error}).") from error
     path = sqlite_path(url)
-    if path is not None:
+    exists = False
+    if key is not None:
+        if path is None:
+            raise DatabaseOpenError(
+                url.render_as_string(hide_password=True),
+                "is not an SQLite file: only those are encrypted by AcuChart "
+                "(a database server protects its own data).",
+            )
+        from acuchart.db import encryption
+
+        exists = encryption.preflight(path, key, quick_check=quick_check)
+        url = encryption.encrypted_url(path, key)
+    elif path is not None:
+        if keystore_path(path).is_file() and path.is_file():
+            from acuchart.db import encryption
+
+            if encryption.looks_encrypted(path):
+                raise encryption.PasswordRequiredError(path)
         exists = sqlite.preflight(path, quick_check=quick_check)
-        if read_only and not exists:
-            raise DatabaseOpenError(path, "does not exist.")
+    if path is not None and read_only and not exists:
+        raise DatabaseOpenError(path, "does not exist.")
     try:
         engine = create_database_engine(url, read_only=read_only)
     except (NoSuchModuleError, ImportError) as error:
@@ -120,12 +168,18 @@ def open_database(
         _writer=sessionmaker(
             engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         ),
+        key=key,
     )
     try:
         if upgrade and not read_only:
-            from acuchart.db.migrate import upgrade_to_head
+            if key is not None:
+                from acuchart.db import encryption
 
-            upgrade_to_head(database)
+                encryption.upgrade_to_head(database, key)
+            else:
+                from acuchart.db.migrate import upgrade_to_head
+
+                upgrade_to_head(database)
             if path is not None:
                 sqlite.refresh_planner_statistics(engine)
         else:
