@@ -220,6 +220,14 @@ def monofilament_counts(
     return felt, not_felt, len(shown) - felt - not_felt
 
 
+def _finite(value: float) -> bool:
+    """A finite number; an int too large for a float (valid as a ``float`` type) is not."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def validate_body_map(body_map: BodyMap) -> None:
     """Raise ``ValidationError`` when a map refers to unknown places or holds impossible values."""
     views = all_views()
@@ -243,7 +251,7 @@ def validate_body_map(body_map: BodyMap) -> None:
         elif not 1 <= len(stroke.points) <= MAX_POINTS_PER_STROKE:
             errors["strokes"] = "A stroke needs 1 to 2000 points."
         elif any(
-            not (math.isfinite(x) and math.isfinite(y))
+            not (_finite(x) and _finite(y))
             or not (x0 - 50 <= x <= x0 + width + 50 and y0 - 50 <= y <= y0 + height + 50)
             for x, y in stroke.points
         ):

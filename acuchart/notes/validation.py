@@ -47,6 +47,14 @@ def _texts(
     return long, short
 
 
+def _finite(value: float) -> bool:
+    """A finite number; an int too large for a float (valid as a ``float`` type) is not."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def parse_frequency(text: str) -> tuple[float, ...] | None:
     """``"2/100"`` → (2.0, 100.0), ``"15 Hz"`` → (15.0,); None when it is not a frequency."""
     match = _FREQUENCY.match(text)
@@ -87,7 +95,11 @@ def validate_note(note: SessionNote, known_points: Collection[str]) -> SessionNo
         patterns=tuple(short(x, "Pattern", "patterns") for x in a.patterns if x.strip()),
         pattern_notes=long(a.pattern_notes, "Pattern notes", "pattern_notes"),
         diagnoses=tuple(
-            replace(d, description=short(d.description, "Diagnosis", "diagnoses"))
+            replace(
+                d,
+                code=short(d.code, "Diagnosis code", "diagnoses"),
+                description=short(d.description, "Diagnosis", "diagnoses"),
+            )
             for d in a.diagnoses
         ),
         progress=long(a.progress, "Progress", "progress"),
@@ -99,25 +111,34 @@ def validate_note(note: SessionNote, known_points: Collection[str]) -> SessionNo
         if point.code not in known_points:
             errors["points"] = f"{point.code} is not a point in the library."
         if point.depth_mm is not None and not (
-            math.isfinite(point.depth_mm) and 0 < point.depth_mm <= MAX_DEPTH_MM
+            _finite(point.depth_mm) and 0 < point.depth_mm <= MAX_DEPTH_MM
         ):
             errors["points"] = f"Depth at {point.code} must be 1–{MAX_DEPTH_MM:g} mm."
     if p.retention_minutes is not None and not 0 < p.retention_minutes <= MAX_RETENTION_MINUTES:
         errors["retention"] = f"Retention must be 1–{MAX_RETENTION_MINUTES} minutes."
+    electro = []
     for pair in p.electro:
         label = f"Electro-acupuncture {pair.point_a}–{pair.point_b}"
         if pair.point_a not in known_points or pair.point_b not in known_points:
             errors["electro"] = f"{label}: both leads need a point from the library."
-        frequency = parse_frequency(pair.frequency)
+        frequency_text = short(pair.frequency, "Electro-acupuncture frequency", "electro")
+        frequency = parse_frequency(frequency_text)
         if frequency is None or not all(0 < f <= MAX_FREQUENCY_HZ for f in frequency):
             errors["electro"] = (
                 f"{label}: frequency must be like “2/100” or “15”, at most {MAX_FREQUENCY_HZ:g} Hz."
             )
         if not 0 < pair.minutes <= MAX_EA_MINUTES:
             errors["electro"] = f"{label}: time must be 1–{MAX_EA_MINUTES} minutes."
-        short(pair.intensity, "Electro-acupuncture intensity", "electro")
+        electro.append(
+            replace(
+                pair,
+                frequency=frequency_text,
+                intensity=short(pair.intensity, "Electro-acupuncture intensity", "electro"),
+            )
+        )
     plan = replace(
         p,
+        electro=tuple(electro),
         needle_gauge=short(p.needle_gauge, "Needle gauge", "needle_gauge"),
         needle_length=short(p.needle_length, "Needle length", "needle_length"),
         modalities=tuple(
@@ -146,20 +167,26 @@ def validate_note(note: SessionNote, known_points: Collection[str]) -> SessionNo
     outcomes = note.outcomes
     if set(outcomes.mnsi) - set(range(1, MNSI_ITEM_COUNT + 1)):
         errors["mnsi"] = "The MNSI has items 1–15 only."
+    named = []
     for score in outcomes.named:
-        if not score.name.strip() or len(score.name) > MAX_SCORE_NAME:
+        name = clean_text(
+            score.name,
+            label="Score name",
+            max_length=MAX_SCORE_NAME,
+            errors=errors,
+            field="named_scores",
+        )
+        if not name and "named_scores" not in errors:
             errors["named_scores"] = f"A score needs a name of 1–{MAX_SCORE_NAME} characters."
-        if not math.isfinite(score.value) or abs(score.value) > MAX_SCORE_VALUE:
-            errors["named_scores"] = f"{score.name}: {score.value} is not a plausible score."
+        if not _finite(score.value) or abs(score.value) > MAX_SCORE_VALUE:
+            errors["named_scores"] = f"{name}: {score.value} is not a plausible score."
+        named.append(replace(score, name=name))
     if errors:
         raise ValidationError(errors)
     # Numbers in one type each, so a note reads back exactly as it was written (and hashed).
     outcomes = replace(
         outcomes,
-        named=tuple(
-            replace(score, name=score.name.strip(), value=float(score.value))
-            for score in outcomes.named
-        ),
+        named=tuple(replace(score, value=float(score.value)) for score in named),
     )
     plan = replace(
         plan,

@@ -30,7 +30,12 @@ from acuchart.errors import ChartError, RecordNotFoundError
 from acuchart.notes.validation import MAX_TEXT
 from acuchart.patients import PatientRecord
 from acuchart.reports.chart_export import write_chart
-from acuchart.reports.handout_text import Handout, check_template, default_template
+from acuchart.reports.handout_text import (
+    MAX_TEMPLATE,
+    Handout,
+    check_template,
+    default_template,
+)
 from acuchart.reports.handouts import HandoutContext, write_handout
 from acuchart.reports.progress_report import Audience, Course, CourseVisit, write_progress_report
 from acuchart.reports.visit_summary import VisitRecord, write_visit_summary
@@ -103,8 +108,23 @@ def handout_template(database: Database, handout: Handout) -> str:
 
 
 def save_handout_template(database: Database, handout: Handout, template: str) -> str:
-    """Check and store the clinic's text (one transaction); an empty text restores the default."""
-    cleaned = check_template(template) if template.strip() else ""
+    """Check and store the clinic's text (one transaction); an empty text restores the default.
+
+    The text is cleaned like every other field first (NFC, and no control characters or
+    lone surrogates, which SQLite cannot store and the PDF cannot print).
+    """
+    errors: dict[str, str] = {}
+    template = clean_text(
+        template,
+        label="Handout",
+        max_length=MAX_TEMPLATE,
+        multiline=True,
+        errors=errors,
+        field="template",
+    )
+    if errors:
+        raise ValidationError(errors)
+    cleaned = check_template(template) if template else ""
     with database.unit_of_work() as session:
         session.merge(ClinicSetting(key=handout.setting_key, value=cleaned))
     return cleaned or default_template(handout)
