@@ -2,12 +2,14 @@
 
 Each entry's HMAC covers the previous entry's HMAC and its own fields, so an
 edited, deleted or reordered entry breaks the chain. The key lives outside the
-database; ``current_account`` and ``audit_key`` are the two seams that accounts
-and a login-derived key will replace.
+database. ``current_account`` names the signed-in account (``acuchart.session``);
+``audit_key`` is the seam a login-derived key will replace.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import enum
 import getpass
@@ -15,9 +17,11 @@ import hashlib
 import hmac
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from acuchart import session
 from acuchart.locations import config_dir
 
 AUDIT_KEY_FILE = "audit.key"
@@ -52,12 +56,34 @@ class AuditKeyError(Exception):
     """The audit key file exists but cannot be used (wrong size, unreadable)."""
 
 
+_acting_as: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "acuchart_audit_acting_as", default=None
+)
+
+
 def current_account() -> str:
-    """Who is acting. Until accounts exist, the operating-system user."""
+    """Who is acting: the signed-in account's login, else the operating-system user."""
+    acting = _acting_as.get()
+    if acting is not None:
+        return acting[:MAX_ACCOUNT]
+    account = session.current_account()
+    if account is not None:
+        return account.login[:MAX_ACCOUNT]
     try:
         return getpass.getuser()[:MAX_ACCOUNT]
     except (OSError, KeyError):  # no login name in the environment or the password database
         return "unknown"
+
+
+@contextlib.contextmanager
+def acting_as(login: str) -> Iterator[None]:
+    """Entries recorded in this block (this thread) name ``login``: a successful login is
+    recorded for the account signing in, before the caller signs it in."""
+    token = _acting_as.set(login)
+    try:
+        yield
+    finally:
+        _acting_as.reset(token)
 
 
 def audit_key_path() -> Path:

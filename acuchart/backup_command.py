@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from acuchart.cli_password import add_password_option, unlock_for_command
+
 if TYPE_CHECKING:
     from acuchart.backups import BackupSummary
 
@@ -29,6 +31,7 @@ def add_backup_parsers(
         type=Path,
         help="folder for the backup (default: backups beside the database)",
     )
+    add_password_option(backup)
     restore = commands.add_parser(
         "restore",
         parents=[database],
@@ -36,18 +39,26 @@ def add_backup_parsers(
     )
     restore.add_argument("file", metavar="FILE", type=Path)
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    add_password_option(restore)
 
 
-def run_backup_command(location: str, folder: Path | None) -> int:
-    from acuchart.backups import BackupError, make_backup
+def run_backup_command(
+    location: str, folder: Path | None, args: argparse.Namespace | None = None
+) -> int:
+    """An encrypted database asks for its password (``--password-file`` in ``args``); its
+    backup is encrypted with the same key."""
+    from acuchart.backups import make_backup
     from acuchart.db.errors import DatabaseOpenError
+    from acuchart.errors import ChartError
 
     try:
-        result = make_backup(location, folder, now=dt.datetime.now(dt.UTC))
+        unlocked = unlock_for_command(location, args or argparse.Namespace())
+        key = unlocked[1] if unlocked else None
+        result = make_backup(location, folder, now=dt.datetime.now(dt.UTC), key=key)
     except DatabaseOpenError as error:
         print(error, file=sys.stderr)
         return 2
-    except (BackupError, OSError) as error:
+    except (ChartError, OSError) as error:
         print(f"No backup was made: {error}", file=sys.stderr)
         return 1
     print(f"Backup written: {result.path}")
@@ -57,17 +68,22 @@ def run_backup_command(location: str, folder: Path | None) -> int:
     return 0
 
 
-def run_restore_command(location: str, backup: Path, *, assume_yes: bool) -> int:
-    from acuchart.backups import BackupError, database_file, describe_backup, restore_backup
+def run_restore_command(
+    location: str, backup: Path, *, assume_yes: bool, args: argparse.Namespace | None = None
+) -> int:
+    """An encrypted chart or backup asks for the password (``--password-file`` in ``args``)."""
+    from acuchart.backups import database_file, describe_backup, restore_backup
     from acuchart.db.errors import DatabaseOpenError
+    from acuchart.errors import ChartError
 
     try:
-        summary = describe_backup(backup)
         database = database_file(location)
+        key = _restore_key(database, backup, args or argparse.Namespace())
+        summary = describe_backup(backup, key=key)
     except DatabaseOpenError as error:
         print(error, file=sys.stderr)
         return 2
-    except BackupError as error:
+    except ChartError as error:
         print(f"Not restored: {error}", file=sys.stderr)
         return 1
     taken = f", made {_local(summary.made_at)}" if summary.made_at else ""
@@ -77,17 +93,30 @@ def run_restore_command(location: str, backup: Path, *, assume_yes: bool) -> int
         print("Nothing was restored.", file=sys.stderr)
         return 1
     try:
-        safety = restore_backup(backup, database, now=dt.datetime.now(dt.UTC))
+        safety = restore_backup(backup, database, now=dt.datetime.now(dt.UTC), key=key)
     except DatabaseOpenError as error:
         print(error, file=sys.stderr)
         return 2
-    except (BackupError, OSError) as error:
+    except (ChartError, OSError) as error:
         print(f"Not restored: {error}", file=sys.stderr)
         return 1
     print(f"Restored {backup} into {database}.")
     if safety is not None:
         print(f"Safety copy of the replaced database: {safety}")
     return 0
+
+
+def _restore_key(database: Path, backup: Path, args: argparse.Namespace) -> bytes | None:
+    """The data key for a restore: one key serves both files when the backup is of the
+    same chart, so it comes from the key file beside the database; a chart without one
+    (restoring to a new file) uses the key file that came with an encrypted backup."""
+    from acuchart.db.encryption import looks_encrypted
+    from acuchart.keystore import has_keystore
+
+    unlocked = unlock_for_command(str(database), args)
+    if unlocked is None and looks_encrypted(backup) and has_keystore(backup):
+        unlocked = unlock_for_command(str(backup), args)
+    return unlocked[1] if unlocked else None
 
 
 def describe(summary: BackupSummary) -> str:

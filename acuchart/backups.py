@@ -7,6 +7,14 @@ one step), is checked before it is trusted, and is renamed into place only then.
 
 Restoring replaces the database file: close the app (or ``Database.close()``
 every engine on the file) first. A database still open elsewhere is refused.
+
+Encrypted charts (SQLCipher, ``acuchart.db.encryption``): each function takes the
+data key as ``key``. A file's own first bytes decide how it is read: an encrypted
+file needs the key and is only ever copied encrypted with it (no plain copy is
+written anywhere, not even a temporary one); a plain file is read as before,
+whatever ``key`` is. Beside an encrypted backup lies a copy of the chart's key
+file, ``<backup>.keys``, so the backup opens with a password or the recovery key
+wherever it is kept; it is rotated and restored together with its backup.
 """
 
 from __future__ import annotations
@@ -19,15 +27,20 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import urllib.parse
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from acuchart.db import sqlite
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from acuchart.db import encryption, sqlite
 from acuchart.db.errors import DatabaseOpenError
 from acuchart.db.migrate import BACKUP_FOLDER_NAME
 from acuchart.errors import ChartError
+from acuchart.keystore import WrongPasswordError
+from acuchart.locations import keystore_path
 
 BACKUP_NAME_FORMAT = "acuchart-%Y%m%d-%H%M%S.db"
 _BACKUP_NAME = re.compile(r"acuchart-(\d{8}-\d{6})\.db")
@@ -36,6 +49,11 @@ KEEP_WEEKLY = 4
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 Name = TypeVar("Name", bound=Hashable)
+ENCRYPTED_BACKUP = (
+    "This backup is encrypted; it opens with the password of the chart it was made from."
+)
+# Any error from either SQLite library: sqlcipher3 has its own exception classes.
+_DATABASE_ERRORS = (sqlite3.DatabaseError, sqlcipher.DatabaseError)
 
 
 class BackupError(ChartError):
@@ -145,6 +163,7 @@ def rotate_backups(
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
                 removed.append(path)
+            keystore_path(path).unlink(missing_ok=True)  # an encrypted backup's key file
     return tuple(sorted(removed))
 
 
@@ -155,85 +174,122 @@ def make_backup(
     now: dt.datetime,
     daily: int = KEEP_DAILY,
     weekly: int = KEEP_WEEKLY,
+    key: bytes | None = None,
 ) -> BackupResult:
     """Copy the database to ``folder/acuchart-YYYYMMDD-HHMMSS.db`` (UTC), check it, rotate.
 
     The copy is written under a temporary name, flushed, and checked with
     ``integrity_check`` and ``foreign_key_check``; only a sound copy gets a
     backup's name. A copy that fails is deleted and ``BackupError`` raised.
-    The app may keep running (and writing) meanwhile.
+    The app may keep running (and writing) meanwhile. An encrypted database
+    needs its data key (``key``); its backup is encrypted with the same key and
+    gets a copy of the key file beside it (``<backup>.keys``).
     """
     source = database_file(database_path)
     if not source.is_file():
         raise DatabaseOpenError(source, "does not exist, so there is nothing to back up.")
+    file_key = _key_for(source, key, "backed up")
+    if file_key is not None:
+        _check_key_file(source, file_key)
     target_folder = folder or default_backup_folder(source)
     final = target_folder / backup_name(now)
-    with _checked_copy(source, target_folder, ".acuchart-backup-") as (temp, summary):
+    copy = _checked_copy(source, target_folder, ".acuchart-backup-", file_key)
+    with copy as (temp, summary):
         # Recorded before the copy gets its name: a backup that cannot be recorded is not kept.
-        _record_in(source, "backup", detail=f"to {final.name}")
-        os.replace(temp, final)
+        _record_in(source, "backup", detail=f"to {final.name}", key=file_key)
+        with _key_file_copy(source if file_key else None, target_folder) as key_file:
+            if key_file is not None:  # the key file first: an encrypted backup never lacks it
+                os.replace(key_file, keystore_path(final))
+            os.replace(temp, final)
     _sync_folder(target_folder)
     removed = rotate_backups(target_folder, now, daily, weekly)
     made_at = backup_time(final.name)
     return BackupResult(final, dataclasses.replace(summary, path=final, made_at=made_at), removed)
 
 
-def describe_backup(path: Path) -> BackupSummary:
+def describe_backup(path: Path, *, key: bytes | None = None) -> BackupSummary:
     """What a backup holds, read without changing it; ``BackupError`` for a truncated,
-    damaged or foreign file. A quick check: ``restore_backup`` checks every page."""
-    return _inspect(path, full_check=False)
+    damaged or foreign file, and for an encrypted one without its key or key file.
+    A quick check: ``restore_backup`` checks every page."""
+    return _inspect(path, full_check=False, key=key)
 
 
 def restore_backup(
-    backup_path: Path, database_path: str | Path, *, now: dt.datetime
+    backup_path: Path, database_path: str | Path, *, now: dt.datetime, key: bytes | None = None
 ) -> Path | None:
     """Replace the database with a backup; returns the safety copy of the replaced database.
 
     The backup is checked in full first; a damaged one is refused and the
     database is not touched. The current database is copied to
     ``backups/<name>-before-restore-YYYYMMDD-HHMMSS.db`` (None when there was
-    no database yet). Close the app first: a database open elsewhere is refused.
+    no database yet), its key file beside it as ``….db.keys``. Close the app
+    first: a database open elsewhere is refused. An encrypted backup needs its
+    data key and brings its key file, which replaces the chart's. An unencrypted
+    backup is not restored over an encrypted chart: that would decrypt it.
     """
-    summary = _inspect(backup_path, full_check=True)
+    summary = _inspect(backup_path, full_check=True, key=key)
     _refuse_newer_schema(summary)
     database = database_file(database_path)
     if database.resolve() == backup_path.resolve():
         raise BackupError(f"“{backup_path}” is the database itself, not a backup of it.")
     if database.is_dir():
         raise DatabaseOpenError(database, "is a folder, not a database file.")
+    backup_key = key if encryption.looks_encrypted(backup_path) else None
+    chart_encrypted = encryption.looks_encrypted(database)
+    if backup_key is None and chart_encrypted and keystore_path(database).is_file():
+        raise BackupError(
+            f"“{backup_path}” is not encrypted, and the chart “{database}” is: restoring it "
+            "would leave the chart unencrypted, so nothing was changed. Restore it to "
+            "another file instead (acuchart restore FILE --database NEW-FILE)."
+        )
+    chart_key = key if chart_encrypted else None
     safety = None
     if database.exists():
-        _refuse_if_open(database)
-        safety = _keep_safety_copy(database, now)
+        _refuse_if_open(database, chart_key)
+        safety = _keep_safety_copy(database, now, chart_key)
     database.parent.mkdir(parents=True, exist_ok=True)
-    with _checked_copy(backup_path, database.parent, f".{database.name}.restore-") as (temp, _):
+    copy = _checked_copy(backup_path, database.parent, f".{database.name}.restore-", backup_key)
+    with copy as (temp, _):
         if safety is not None:
             shutil.copymode(database, temp)  # temporary files are private (0600)
         # The restore is recorded in the restored copy before it replaces the database, so
         # the restored chart always carries the entry (an older backup is upgraded first).
-        _record_in(temp, "restore", detail=_restore_detail(backup_path, safety), upgrade=True)
-        # A -wal or hot journal left beside the old file would be replayed into the new
-        # one. Its content is in the safety copy, so it goes before the file is swapped.
-        _remove_side_files(database)
-        os.replace(temp, database)
+        detail = _restore_detail(backup_path, safety)
+        _record_in(temp, "restore", detail=detail, upgrade=True, key=backup_key)
+        with _key_file_copy(backup_path if backup_key else None, database.parent) as key_file:
+            # A -wal or hot journal left beside the old file would be replayed into the new
+            # one. Its content is in the safety copy, so it goes before the file is swapped.
+            _remove_side_files(database)
+            os.replace(temp, database)
+            if key_file is not None:  # the chart's key file is in the safety copy's
+                os.replace(key_file, keystore_path(database))
     _sync_folder(database.parent)
     return safety
 
 
 @contextlib.contextmanager
-def _checked_copy(source: Path, folder: Path, prefix: str) -> Iterator[tuple[Path, BackupSummary]]:
-    """A checked copy under a temporary name in ``folder``, removed unless the caller moves it."""
+def _checked_copy(
+    source: Path, folder: Path, prefix: str, key: bytes | None
+) -> Iterator[tuple[Path, BackupSummary]]:
+    """A checked copy under a temporary name in ``folder``, removed unless the caller moves it.
+
+    With ``key`` the source is encrypted and so is the copy, from its first byte."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=prefix, suffix=".partial", dir=folder)
     os.close(handle)
     temp = Path(name)
     try:
         try:
-            sqlite.copy_database(source, temp)
-        except sqlite3.DatabaseError as error:
+            if key is None:
+                sqlite.copy_database(source, temp)
+            else:
+                encryption.copy_encrypted(source, temp, key)
+        except WrongPasswordError as error:
+            raise BackupError(f"“{source}” could not be copied: {error}") from error
+        except _DATABASE_ERRORS as error:
             raise BackupError(f"“{source}” could not be copied to {folder} ({error}).") from error
         try:
-            summary = _inspect(temp, full_check=True)
+            summary = _inspect(temp, full_check=True, key=key, need_key_file=False)
         except BackupError as error:
             raise BackupError(
                 f"The copy of “{source}” failed its check and was deleted: {error} "
@@ -252,7 +308,9 @@ def _restore_detail(backup_path: Path, safety: Path | None) -> str:
     return source + ("; the replaced database was kept" if safety else "")
 
 
-def _record_in(path: Path, action: str, *, detail: str, upgrade: bool = False) -> None:
+def _record_in(
+    path: Path, action: str, *, detail: str, upgrade: bool = False, key: bytes | None = None
+) -> None:
     """Append an audit entry to the database file at ``path`` (own short transaction).
 
     With ``upgrade``, a copy from an older AcuChart is first brought to the current schema
@@ -272,7 +330,7 @@ def _record_in(path: Path, action: str, *, detail: str, upgrade: bool = False) -
     )
     from acuchart.services.audit import record_now
 
-    database = open_database(str(path), upgrade=False, quick_check=False)
+    database = open_database(str(path), key=key, upgrade=False, quick_check=False)
     try:
         if upgrade and current_revision(database) != head_revision():
             with migration_connection(database) as connection, connection.begin():
@@ -291,18 +349,158 @@ def _record_in(path: Path, action: str, *, detail: str, upgrade: bool = False) -
         database.close()
 
 
-def _inspect(path: Path, *, full_check: bool) -> BackupSummary:
+def _key_for(path: Path, key: bytes | None, doing: str) -> bytes | None:
+    """The key to read ``path`` with: None for a plain file; refused when it is encrypted
+    and no key was given."""
+    if not encryption.looks_encrypted(path):
+        return None
+    if key is None:
+        raise BackupError(
+            f"The chart “{path}” is encrypted: it can be {doing} only with its password."
+        )
+    return key
+
+
+def _check_key_file(database: Path, key: bytes) -> None:
+    """Refuse an encrypted file whose key file is missing, unreadable or another chart's:
+    restored without a fitting one, the chart would not open with a password."""
+    from acuchart import keystore
+
+    key_file = keystore_path(database)
+    if not key_file.is_file():
+        raise BackupError(
+            f"The key file “{key_file.name}” of the encrypted file “{database}” is missing. "
+            "Without it the file opens with neither the password nor the recovery key: "
+            f"put it back beside “{database.name}” (every backup gets its own copy)."
+        )
+    try:
+        # The keystore's own reading and key check (it has no public call for this yet).
+        keystore._check_data_key(keystore._load(database), key)
+    except keystore.KeystoreError as error:
+        raise BackupError(str(error)) from error
+    except WrongPasswordError as error:
+        raise BackupError(
+            f"The key file “{key_file}” belongs to another chart than “{database.name}”."
+        ) from error
+
+
+@contextlib.contextmanager
+def _key_file_copy(database: Path | None, folder: Path) -> Iterator[Path | None]:
+    """A flushed copy of ``database``'s key file under a temporary name in ``folder`` (None
+    for no database), removed unless the caller moves it. It holds only wrapped keys."""
+    if database is None:
+        yield None
+        return
+    handle, name = tempfile.mkstemp(prefix=".acuchart-keys-", suffix=".partial", dir=folder)
+    os.close(handle)
+    temp = Path(name)
+    try:
+        try:
+            shutil.copyfile(keystore_path(database), temp)  # keeps mkstemp's mode 0600
+        except OSError as error:
+            raise BackupError(
+                f"The key file of “{database}” could not be copied ({error.strerror})."
+            ) from error
+        sqlite.sync_file(temp)
+        yield temp
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _reading(path: Path, key: bytes | None) -> Iterator[sqlite3.Connection]:
+    """A read-only connection: plain SQLite, or SQLCipher with the key applied and checked."""
+    if key is None:
+        with sqlite.read_only_connection(path) as connection:
+            yield connection
+        return
+    try:
+        with encryption.keyed_connection(path, key, read_only=True) as connection:
+            yield connection
+    except WrongPasswordError:
+        raise BackupError(f"{ENCRYPTED_BACKUP} (“{path}”)") from None
+
+
+def _encrypted_truncation(path: Path, key: bytes) -> str | None:
+    """``sqlite.truncation_problem`` for an encrypted file, whose header is encrypted too.
+
+    SQLCipher files are whole pages (of at least 512 bytes). Opened with the key,
+    SQLite refuses a file shorter than the page count in its header as malformed
+    (``writable_schema`` lifts exactly that refusal, which tells a cut-off file
+    from a damaged one); a file cut inside its last page opens, and its
+    ``page_count * page_size`` is then more than its size.
+    """
+    size = path.stat().st_size
+    if size % 512:
+        return f"is truncated: {size:,} bytes is not a whole number of pages."
+    try:
+        with _reading(path, key) as connection:
+            page_count = connection.execute("PRAGMA page_count").fetchone()[0]
+            page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
+    except sqlcipher.DatabaseError as error:
+        if "malformed" not in str(error) or not _opens_leniently(path, key):
+            raise
+        return "is truncated: it is shorter than its own first page says."
+    if page_count * page_size > size:
+        return (
+            f"is truncated: it has {size:,} bytes of the {page_count * page_size:,} it should have."
+        )
+    return None
+
+
+def _opens_leniently(path: Path, key: bytes) -> bool:
+    """True when the file opens once SQLite stops comparing its size with its header."""
+    connection = _keyed(path, key, mode="ro", timeout=sqlite.BUSY_TIMEOUT_MS / 1000)
+    try:
+        connection.execute("PRAGMA writable_schema = ON")  # before the first read; read only
+        connection.execute("PRAGMA page_count").fetchone()
+    except sqlcipher.DatabaseError:
+        return False
+    finally:
+        connection.close()
+    return True
+
+
+def _keyed(path: Path, key: bytes, *, mode: str, timeout: float) -> sqlcipher.Connection:
+    """An SQLCipher connection with the key applied but not yet checked (no page read)."""
+    uri = "file:" + urllib.parse.quote(str(path)) + f"?mode={mode}"  # never creates a file
+    connection = sqlcipher.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+    try:
+        connection.execute(encryption.QUIET_LOG_PRAGMA)
+        connection.execute(f'PRAGMA key = "{encryption.key_text(key)}"')
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _inspect(
+    path: Path, *, full_check: bool, key: bytes | None, need_key_file: bool = True
+) -> BackupSummary:
+    """Check a backup (or a fresh copy, which has no key file yet) and read its summary."""
     if not path.is_file():
         raise BackupError(f"“{path}” is not a file.")
     with path.open("rb") as handle:
         header = handle.read(len(sqlite.SQLITE_HEADER))
-    if header != sqlite.SQLITE_HEADER:
-        raise BackupError(f"“{path}” is not an AcuChart backup (it is not an SQLite database).")
-    problem = sqlite.truncation_problem(path)
-    if problem:
-        raise BackupError(f"“{path}” {problem} It cannot be used.")
+    encrypted = header != sqlite.SQLITE_HEADER
+    if encrypted and (key is None or not header):
+        if header and keystore_path(path).is_file():
+            raise BackupError(f"{ENCRYPTED_BACKUP} (“{path}”)")
+        raise BackupError(
+            f"“{path}” is not an AcuChart backup: it is not an SQLite database (nor an "
+            f"encrypted one with its key file “{keystore_path(path).name}” beside it)."
+        )
+    file_key = key if encrypted else None
     try:
-        with sqlite.read_only_connection(path) as connection:
+        if file_key is None:
+            problem = sqlite.truncation_problem(path)
+        else:
+            problem = _encrypted_truncation(path, file_key)
+        if problem:
+            raise BackupError(f"“{path}” {problem} It cannot be used.")
+        if file_key is not None and need_key_file:
+            _check_key_file(path, file_key)
+        with _reading(path, file_key) as connection:
             tables = {
                 row[0]
                 for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -318,12 +516,12 @@ def _inspect(path: Path, *, full_check: bool) -> BackupSummary:
                 problems = [item for item in problems if item != "ok"]
             if problems:
                 raise BackupError(f"“{path}” is damaged: " + "; ".join(problems[:5]))
-        return _read_summary(path)
-    except sqlite3.DatabaseError as error:
+        return _read_summary(path, file_key)
+    except _DATABASE_ERRORS as error:
         raise BackupError(f"“{path}” is damaged or not a database ({error}).") from error
 
 
-def _read_summary(path: Path) -> BackupSummary:
+def _read_summary(path: Path, key: bytes | None) -> BackupSummary:
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import URL, func, select
     from sqlalchemy.exc import DBAPIError
@@ -332,7 +530,10 @@ def _read_summary(path: Path) -> BackupSummary:
     from acuchart.db.database import create_database_engine
     from acuchart.db.models import Patient, Visit
 
-    url = URL.create("sqlite", database=str(path))
+    if key is None:
+        url = URL.create("sqlite", database=str(path))
+    else:
+        url = encryption.encrypted_url(path, key)
     engine = create_database_engine(url, read_only=True, poolclass=NullPool)
     try:
         with engine.connect() as connection:
@@ -363,10 +564,14 @@ def _refuse_newer_schema(summary: BackupSummary) -> None:
         )
 
 
-def _refuse_if_open(database: Path) -> None:
+def _refuse_if_open(database: Path, key: bytes | None) -> None:
     try:
-        in_use = sqlite.is_open_elsewhere(database)
-    except sqlite3.DatabaseError:
+        in_use = (
+            sqlite.is_open_elsewhere(database)
+            if key is None
+            else _encrypted_open_elsewhere(database, key)
+        )
+    except (*_DATABASE_ERRORS, WrongPasswordError):
         return  # damaged: it cannot be checked, and its raw bytes go to the safety copy
     if in_use:
         raise BackupError(
@@ -375,13 +580,41 @@ def _refuse_if_open(database: Path) -> None:
         )
 
 
-def _keep_safety_copy(database: Path, now: dt.datetime) -> Path:
-    """Copy the database before it is replaced; a damaged one is kept byte for byte."""
+def _encrypted_open_elsewhere(path: Path, key: bytes) -> bool:
+    """``sqlite.is_open_elsewhere`` for an encrypted file: SQLite's own exclusive lock, taken
+    for a moment over a keyed connection.
+
+    SQLCipher locks through SQLite's file locking, so the app's idle connections
+    block this as they block a plain file. It must be sqlcipher3, the library the
+    app uses for the file: locking the bytes by hand (or through another SQLite
+    library) would not see this process's own connections, and closing that
+    handle would drop their POSIX locks. A key that does not open the file raises
+    (``sqlcipher3`` "file is not a database" or ``WrongPasswordError``).
+    """
+    connection = _keyed(path, key, mode="rw", timeout=0)
+    try:
+        connection.execute("PRAGMA locking_mode=EXCLUSIVE")
+        connection.execute("BEGIN EXCLUSIVE")
+        encryption.verify_key(connection, path)
+        connection.execute("ROLLBACK")
+    except sqlcipher.OperationalError as error:
+        if error.sqlite_errorcode & 0xFF in (sqlcipher.SQLITE_BUSY, sqlcipher.SQLITE_LOCKED):
+            return True
+        raise
+    finally:
+        connection.close()
+    return False
+
+
+def _keep_safety_copy(database: Path, now: dt.datetime, key: bytes | None) -> Path:
+    """Copy the database (and its key file) before it is replaced; a damaged or unreadable
+    one is kept byte for byte (an encrypted one stays encrypted either way)."""
     folder = default_backup_folder(database)
     stamp = now.astimezone(dt.UTC).strftime("%Y%m%d-%H%M%S")
     target = folder / f"{database.stem}-before-restore-{stamp}.db"
+    prefix = f".{database.stem}-before-restore-"
     try:
-        with _checked_copy(database, folder, f".{database.stem}-before-restore-") as (temp, _):
+        with _checked_copy(database, folder, prefix, key) as (temp, _):
             os.replace(temp, target)
     except BackupError:
         target = target.with_name(f"{database.stem}-before-restore-{stamp}-damaged.db")
@@ -391,6 +624,10 @@ def _keep_safety_copy(database: Path, now: dt.datetime) -> Path:
                 copy = target.with_name(target.name + suffix)
                 shutil.copyfile(original, copy)
                 sqlite.sync_file(copy)
+    if keystore_path(database).is_file():
+        with _key_file_copy(database, folder) as key_file:
+            assert key_file is not None
+            os.replace(key_file, keystore_path(target))
     _sync_folder(folder)
     return target
 
@@ -411,15 +648,20 @@ def _sync_folder(folder: Path) -> None:
         os.close(handle)
 
 
-def newest_good_backup(folder: Path) -> BackupSummary | None:
-    """The newest backup in ``folder`` that reads as sound (quick check), or None."""
+def newest_good_backup(folder: Path, *, key: bytes | None = None) -> BackupSummary | None:
+    """The newest backup in ``folder`` that reads as sound (quick check), or None.
+
+    With ``key`` (an encrypted chart) only encrypted backups count: an unencrypted
+    one would not be restored over the chart."""
     named = sorted(
         ((made, path) for path in folder.glob("*.db") if (made := backup_time(path.name))),
         reverse=True,
     )
     for _, path in named:
+        if key is not None and not encryption.looks_encrypted(path):
+            continue
         try:
-            return describe_backup(path)
+            return describe_backup(path, key=key)
         except (BackupError, DatabaseOpenError):
             continue
     return None

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from acuchart import __version__
 from acuchart.backup_command import add_backup_parsers
+from acuchart.cli_password import add_password_option
 from acuchart.init_command import add_init_parser
 from acuchart.locations import DATABASE_ENV, resolve_database
 from acuchart.report_command import add_report_parser
@@ -34,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"AcuChart {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = commands.add_parser(
-        "demo", parents=[database], help="fill a database with sample patients and open it"
+        "demo",
+        parents=[database],
+        help="fill an unencrypted database with sample patients (for trying AcuChart) and open it",
     )
     demo.add_argument("--no-gui", action="store_true", help="only fill the database")
     shot = commands.add_parser(
@@ -50,12 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("visit_id", metavar="VISIT_ID", type=int)
     export.add_argument("output", metavar="OUT.svg|OUT.png")
     export.add_argument("--points", action="store_true", help="draw the acupuncture points as well")
+    add_password_option(export)
     add_report_parser(commands, database)
     add_backup_parsers(commands, database)
     add_init_parser(commands, database)
-    commands.add_parser(
+    check = commands.add_parser(
         "check", parents=[database], help="check the database's integrity and schema version"
     )
+    add_password_option(check)
     return parser
 
 
@@ -65,19 +70,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "check":
         from acuchart.maintenance import run_check
 
-        return run_check(location)
+        return run_check(location, args)
     if args.command == "backup":
         from acuchart.backup_command import run_backup_command
 
-        return run_backup_command(location, args.to)
+        return run_backup_command(location, args.to, args)
     if args.command == "restore":
         from acuchart.backup_command import run_restore_command
 
-        return run_restore_command(location, args.file, assume_yes=args.yes)
+        return run_restore_command(location, args.file, assume_yes=args.yes, args=args)
     if args.command == "export-map":
         from acuchart.ui.bodymap.export import run_export_command
 
-        return run_export_command(location, args.visit_id, args.output, show_points=args.points)
+        return run_export_command(
+            location,
+            args.visit_id,
+            args.output,
+            show_points=args.points,
+            password_file=args.password_file,
+            account_name=args.account_name,
+        )
     if args.command == "init":
         from acuchart.init_command import run_init
 

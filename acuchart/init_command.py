@@ -1,7 +1,9 @@
 """``acuchart init``: set up a new encrypted database and its owner account.
 
 Only the standard library is imported at the top: ``acuchart.cli`` imports this
-module before the window appears. Exit codes: 0 set up, 1 nothing set up
+module before the window appears. The owner's account row (its Argon2id
+password hash and the name signed notes show) is created with the database.
+Exit codes: 0 set up, 1 nothing set up
 (password refused, prompts cancelled, password file unreadable), 2 the
 database location cannot be used (it exists already, is not a file path, …).
 """
@@ -37,6 +39,12 @@ def add_init_parser(
     )
     init.add_argument("--name", help="the owner's account name (asked for when not given)")
     init.add_argument(
+        "--display-name",
+        metavar="TEXT",
+        help="the owner's name as signed notes show it, e.g. “Lena Decicco, L.Ac.” "
+        "(default: the account name)",
+    )
+    init.add_argument(
         "--password-file",
         metavar="FILE",
         type=Path,
@@ -53,6 +61,7 @@ def run_init(
     try:
         path = _new_database_path(location)
         name = args.name if args.name is not None else _ask_name()
+        display_name = _display_name(getattr(args, "display_name", None), name)
         password = _password(args.password_file, ask_secret)
     except DatabaseOpenError as error:
         print(error, file=sys.stderr)
@@ -64,7 +73,7 @@ def run_init(
         print("\nCancelled: nothing was set up.", file=sys.stderr)
         return 1
     try:
-        recovery_key = _set_up(path, name, password)
+        recovery_key = _set_up(path, name, display_name, password)
     except DatabaseOpenError as error:
         print(error, file=sys.stderr)
         return 2
@@ -72,7 +81,7 @@ def run_init(
         print(f"Nothing was set up: {error}", file=sys.stderr)
         return 1
     print(f"Created the encrypted database {path}")
-    print(f"Owner account: {name.strip()}")
+    print(f"Owner account: {name.strip()} (signs notes as “{display_name.strip()}”)")
     print(f"Key file: {path.name}.keys beside it (it belongs with the database and its backups)")
     print()
     print("Recovery key:")
@@ -114,6 +123,17 @@ def _ask_name() -> str:
     return input("Your name for signing in: ")
 
 
+def _display_name(given: str | None, name: str) -> str:
+    """``--display-name``, else asked for on a terminal, else the account name."""
+    if given is not None:
+        return given
+    if sys.stdin.isatty():
+        answer = input(f"Your name as signed notes show it [{name.strip()}]: ").strip()
+        if answer:
+            return answer
+    return name
+
+
 def _password(password_file: Path | None, ask_secret: Callable[[str], str]) -> str:
     from acuchart.keystore import PasswordPolicyError, check_password
 
@@ -143,15 +163,21 @@ def _password(password_file: Path | None, ask_secret: Callable[[str], str]) -> s
     raise AssertionError("unreachable")
 
 
-def _set_up(path: Path, name: str, password: str) -> str:
-    """Key file first, then the database with its schema; on failure neither is left."""
+def _set_up(path: Path, name: str, display_name: str, password: str) -> str:
+    """Key file first, then the database with its schema and the owner's account; on
+    failure none of them is left."""
     from acuchart.db.database import open_database
     from acuchart.keystore import create_keystore
     from acuchart.locations import keystore_path
+    from acuchart.services.accounts import create_owner
 
     data_key, recovery_key = create_keystore(path, name, password)
     try:
-        open_database(str(path), key=data_key).close()
+        database = open_database(str(path), key=data_key)
+        try:
+            create_owner(database, name, display_name, password)
+        finally:
+            database.close()
     except BaseException:
         for leftover in (path, keystore_path(path), *_side_files(path)):
             with contextlib.suppress(FileNotFoundError):

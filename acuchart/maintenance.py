@@ -5,31 +5,47 @@ Messages go to the terminal.
 
 from __future__ import annotations
 
+import argparse
 import sqlite3
 import sys
+from typing import cast
 
 from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
+from sqlcipher3 import dbapi2 as sqlcipher
 
 from acuchart.audit import AuditKeyError
 from acuchart.db import sqlite
 from acuchart.db.database import Database, open_database
 from acuchart.db.errors import DatabaseOpenError
 from acuchart.db.migrate import current_revision, head_revision
+from acuchart.errors import ChartError
+
+DEMO_LABEL = "Demo chart, NOT encrypted: for trying AcuChart only"
 
 
-def run_check(location: str) -> int:
-    """Print the integrity, schema and audit-log state; 0 only when all are fine."""
+def run_check(location: str, args: argparse.Namespace | None = None) -> int:
+    """Print the integrity, schema and audit-log state; 0 only when all are fine.
+
+    An encrypted database asks for its password (``--password-file`` in ``args``).
+    """
+    from acuchart.cli_password import open_for_command
+
     try:
-        database = open_database(location, quick_check=False, read_only=True)
+        database = open_for_command(
+            location, args or argparse.Namespace(), read_only=True, upgrade=False, quick_check=False
+        )
     except DatabaseOpenError as error:
         print(error, file=sys.stderr)
         return 2
+    except ChartError as error:
+        print(f"Not checked: {error}", file=sys.stderr)
+        return 1
     try:
         integrity_ok = _report_integrity(database)
         schema_ok = _report_schema(database)
         audit_ok = _report_audit_log(database)
-    except (sqlite3.DatabaseError, DBAPIError) as error:
+    except (sqlite3.DatabaseError, sqlcipher.DatabaseError, DBAPIError) as error:
         reason = getattr(error, "orig", None) or error
         print(f"The database “{database.display_name}” is damaged: {reason}", file=sys.stderr)
         return 1
@@ -43,10 +59,16 @@ def _report_integrity(database: Database) -> bool:
     if path is None or not path.exists():
         print(f"Integrity: checked by the server ({database.display_name})")
         return True
-    with sqlite.read_only_connection(path) as connection:
-        problems = sqlite.integrity_problems(connection)
+    if database.key is not None:
+        from acuchart.db.encryption import keyed_connection
+
+        with keyed_connection(path, database.key, read_only=True) as keyed:
+            problems = sqlite.integrity_problems(cast(sqlite3.Connection, keyed))
+    else:
+        with sqlite.read_only_connection(path) as connection:
+            problems = sqlite.integrity_problems(connection)
     if not problems:
-        print(f"Integrity: ok ({path})")
+        print(f"Integrity: ok ({path}{', encrypted' if database.encrypted else ''})")
         return True
     print(f"Integrity: {len(problems)} problem(s) in {path}", file=sys.stderr)
     for problem in problems[:20]:
@@ -89,7 +111,8 @@ def _report_audit_log(database: Database) -> bool:
 
 
 def fill_demo(location: str) -> int:
-    """Fill the database with the demo clinic's sample patients (once)."""
+    """Fill the database with the demo clinic's sample patients (once). The demo chart is
+    not encrypted, and says so."""
     from acuchart.services.demo import fill_demo_clinic
 
     try:
@@ -101,6 +124,7 @@ def fill_demo(location: str) -> int:
         added = fill_demo_clinic(database)
     finally:
         database.close()
+    print(DEMO_LABEL)
     if added:
         print(f"Demo clinic filled: {added} patients in {database.display_name}")
     else:

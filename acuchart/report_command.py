@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from acuchart.cli_password import add_password_option
 from acuchart.reports.handout_text import Handout
 
 KINDS = ("visit", "progress", "handout", "chart")
@@ -37,11 +38,12 @@ def add_report_parser(
     chart.add_argument("patient_id", metavar="PATIENT_ID", type=int)
     for parser in (visit, progress, handout, chart):
         parser.add_argument("--out", required=True, metavar="FILE", type=Path)
+        add_password_option(parser)
 
 
 def run_report_command(location: str, args: argparse.Namespace) -> int:
     from acuchart.audit import AuditAction
-    from acuchart.db.database import open_database
+    from acuchart.cli_password import open_for_command
     from acuchart.db.errors import DatabaseOpenError
     from acuchart.errors import ChartError, RecordNotFoundError
     from acuchart.reports.progress_report import Audience
@@ -50,10 +52,13 @@ def run_report_command(location: str, args: argparse.Namespace) -> int:
 
     try:
         # Writable: every document printed is recorded in the chart's audit log.
-        database = open_database(location)
+        database = open_for_command(location, args)
     except DatabaseOpenError as error:
         print(error, file=sys.stderr)
         return 2
+    except ChartError as error:
+        print(f"Nothing was printed: {error}", file=sys.stderr)
+        return 1
     kind = args.kind
     request = reports.ReportRequest(
         document=reports.Document(kind),

@@ -20,9 +20,11 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from acuchart.accounts import Role
 from acuchart.audit import MAX_ACCOUNT, MAX_DETAIL, MAX_OBJECT, AuditAction
 from acuchart.bodymap.exam import SensoryTest
 from acuchart.bodymap.symptoms import Symptom
@@ -296,3 +298,27 @@ class AuditEntry(Base):
         Index("ix_audit_log_account_at", "account", "at"),
         Index("ix_audit_log_action_at", "action", "at"),
     )
+
+
+LOGIN_LENGTH = 100
+DISPLAY_NAME_LENGTH = 200
+
+
+class UserAccount(Base):
+    """Someone who signs in: the owner (set up first) or a practitioner the owner added.
+
+    ``login`` is stored casefolded and NFC (``acuchart.accounts.login_key``), so
+    the unique index compares names as people do. ``password_hash`` is an
+    Argon2id hash in PHC form. Accounts are disabled, never deleted: notes and
+    audit entries keep naming them.
+    """
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(LOGIN_LENGTH), unique=True)
+    display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_LENGTH))
+    role: Mapped[Role] = mapped_column(string_enum(Role, "account_role"))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -9,6 +9,7 @@ from acuchart.db.database import Database
 from acuchart.db.models import ClinicSetting
 
 CLINIC_NAME = "clinic_name"
+AUTO_LOCK_MINUTES = "auto_lock_minutes"  # read and set through acuchart.services.accounts
 
 
 def get_setting(database: Database, key: str, default: str = "") -> str:

@@ -1,4 +1,8 @@
-"""Starting the GUI: check the platform, show the window, then open the database."""
+"""Starting the GUI: check the platform, show the window, then open the database.
+
+The window decides what opening needs (``MainWindow.start``): setting up a new
+encrypted chart, signing in, or nothing for a chart without accounts (the demo).
+"""
 
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ def run_gui(location: str) -> int:
     window = MainWindow(UiSettings.at(config_dir() / "workstation.ini"))
     sys.excepthook = lambda kind, error, trace: report_unexpected_error(window, error, trace)
     window.show()
-    window.open_database_in_background(location)
+    window.start(location)
     status = app.exec()
     dispose_while_app_lives(app, window)
     return status

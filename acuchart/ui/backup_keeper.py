@@ -39,13 +39,17 @@ class BackupKeeper(QObject):
         self.tasks = tasks
         self.settings = settings
         self.database_path: Path | None = None
+        self.key: bytes | None = None  # the data key of an encrypted chart
         self.busy = False
         self.timer = QTimer(self, interval=CHECK_EVERY_MS)
         self.timer.timeout.connect(lambda: self.check_daily())
 
-    def start(self, database_path: Path | None) -> None:
-        """Begin keeping backups of this SQLite file (None: a server database, not ours)."""
+    def start(self, database_path: Path | None, key: bytes | None = None) -> None:
+        """Begin keeping backups of this SQLite file (None: a server database, not ours);
+        ``key`` is the data key of an encrypted chart (``Database.key``): its backups are
+        encrypted with it."""
         self.database_path = database_path
+        self.key = key if database_path is not None else None
         if database_path is not None:
             self.timer.start()
             self.check_daily()
@@ -78,9 +82,9 @@ class BackupKeeper(QObject):
         from acuchart.backups import make_backup
 
         assert self.database_path is not None
-        results = [make_backup(self.database_path, now=now)]
+        results = [make_backup(self.database_path, now=now, key=self.key)]
         if (second := self.second_folder) is not None:
-            results.append(make_backup(self.database_path, second, now=now))
+            results.append(make_backup(self.database_path, second, now=now, key=self.key))
         return results
 
     def back_up_now(self) -> None:

@@ -1,24 +1,31 @@
 """The main window: patient list on the left, the open chart on the right.
 
 It appears before the database layer is imported; the database is opened in
-the worker thread and the panels are built when it is ready.
+the worker thread and the panels are built when it is ready. ``start`` first
+asks what the chart needs (set-up, a password, nothing: ``acuchart.ui.login``);
+``lock`` hides the chart behind the password again (``acuchart.ui.lock``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
     QToolBar,
+    QWidget,
 )
 
 from acuchart.ui import settings as keys
@@ -29,15 +36,22 @@ from acuchart.ui.settings import UiSettings
 from acuchart.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from acuchart.accounts import Account
     from acuchart.backups import BackupResult, BackupSummary
     from acuchart.clinic import ClinicProfile
     from acuchart.db.database import Database
     from acuchart.patients import PatientRecord
     from acuchart.ui.chart_view import PatientChartView
+    from acuchart.ui.lock import IdleWatcher, LockScreen
+    from acuchart.ui.login import ChartSetUp, LoginPlan, SignedIn, StartPlan
     from acuchart.ui.patient_form import PatientForm, SaveFunction
     from acuchart.ui.patient_list_panel import PatientListPanel
 
 APP_TITLE = "AcuChart"
+DEMO_NOTE = "Demo chart — not encrypted"
+DEMO_LABEL_STYLE = (
+    "background: #ffe066; color: #3d3000; font-weight: 600; padding: 2px 10px; border-radius: 4px;"
+)
 
 
 def placeholder(text: str, name: str) -> QLabel:
@@ -70,9 +84,31 @@ class MainWindow(QMainWindow):
         self.error_box: QMessageBox | None = None
         self.splitter: QSplitter | None = None
         self.closed = False
+        # Signing in and locking: who is signed in, the delay after failed passwords, the clock
+        # both use (tests move it), and what the lock hid.
+        from acuchart.accounts import LoginThrottle
+
+        self.account: Account | None = None
+        self.throttle = LoginThrottle()
+        self.clock: Callable[[], float] = time.monotonic
+        self.locked = False
+        self.idle_watcher: IdleWatcher | None = None
+        self.lock_screen: LockScreen | None = None
+        self.start_dialog: QDialog | None = None
+        self._login_plan: LoginPlan | None = None  # a server or plain file open, not signed in
+        self._actions_before_lock: dict[QAction, bool] = {}
+        self._waiting_for_owner: SignedIn | None = None  # set up; recovery key not confirmed
+        self._hidden_by_lock: list[QWidget] = []
+        self._focus_before_lock: QWidget | None = None
+        self._title_note = ""
+        self._clinic_name = ""
+        self.demo_label: QLabel | None = None
 
         self.status_placeholder = placeholder(self.tr("Opening the chart…"), "startupMessage")
-        self.setCentralWidget(self.status_placeholder)
+        # Page 0 is the app (this message, then the list and chart); page 1 the lock screen.
+        self.pages = named(QStackedWidget(), "windowPages")
+        self.pages.addWidget(self.status_placeholder)
+        self.setCentralWidget(self.pages)
         self._create_actions()
         self._update_actions()
         if not self.restoreGeometry(settings.get(keys.MAIN_WINDOW_GEOMETRY)):
@@ -121,6 +157,7 @@ class MainWindow(QMainWindow):
         self.archive_action = self._action(self.tr("Archive"), "actionArchive")
         self.delete_action = self._action(self.tr("Delete…"), "actionDeletePatient")
         self.find_action = self._action(self.tr("Find patient"), "actionFind", "Ctrl+F")
+        self.lock_action = self._action(self.tr("Lock now"), "actionLock", "Ctrl+L")
         self.quit_action = self._action(
             self.tr("Quit"), "actionQuit", QKeySequence.StandardKey.Quit
         )
@@ -138,9 +175,10 @@ class MainWindow(QMainWindow):
         self.archive_action.triggered.connect(self.toggle_archived)
         self.delete_action.triggered.connect(self.delete_patient)
         self.find_action.triggered.connect(self.focus_search)
+        self.lock_action.triggered.connect(self.lock)
         self.quit_action.triggered.connect(self.close)
 
-        toolbar = named(QToolBar(self.tr("Patient")), "patientToolbar")
+        toolbar = self.toolbar = named(QToolBar(self.tr("Patient")), "patientToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.new_patient_action, self.edit_patient_action, self.new_visit_action):
@@ -157,6 +195,7 @@ class MainWindow(QMainWindow):
         ):  # fmt: skip
             menu.addAction(action)
         menu.addSeparator()
+        menu.addAction(self.lock_action)
         menu.addAction(self.quit_action)
         clinic_menu = self.menuBar().addMenu(self.tr("&Clinic"))
         clinic_menu.addAction(self.clinic_action)
@@ -187,9 +226,97 @@ class MainWindow(QMainWindow):
         )
         self.delete_action.setEnabled(record is not None and record.visit_count == 0)
         self.print_action.setEnabled(record is not None)
+        self.lock_action.setEnabled(ready and self.account is not None)
+        if self.locked:  # a result landing while locked enables nothing
+            for action in self.actions():
+                action.setEnabled(False)
+
+    # -- starting: set-up, sign-in or straight in ---------------------------
+    def start(self, location: str) -> None:
+        """Open the chart at ``location`` as it needs: set up a new encrypted one, ask for a
+        password, or (a chart without accounts, such as the demo) open it directly."""
+        from acuchart.ui.login import plan_start
+
+        self.location = location
+        self.status_placeholder.setText(self.tr(f"Opening the chart…\n{location}"))
+        self.tasks.run(lambda: plan_start(location), self._planned, self._open_failed)
+
+    def _planned(self, plan: StartPlan) -> None:
+        from acuchart.ui.login import LoginDialog, LoginPlan, NeedsSetup, Opened, SetupDialog
+
+        if self.closed:
+            if isinstance(plan, LoginPlan):
+                plan.close()
+            elif isinstance(plan, Opened):
+                plan.database.close()
+            return
+        if isinstance(plan, NeedsSetup):
+            self.status_placeholder.setText(self.tr("Setting up a new chart…"))
+            setup = SetupDialog(plan.path, self.tasks, self)
+            setup.created.connect(self._chart_created)
+            setup.rejected.connect(self.close)
+            self._open_start_dialog(setup)
+        elif isinstance(plan, LoginPlan):
+            self.status_placeholder.setText(self.tr("Sign in to open the chart."))
+            where = str(plan.path) if plan.path else self.location
+            login = LoginDialog(
+                plan, self.tasks, self.throttle, clock=self.clock, where=where, parent=self
+            )
+            login.signed_in.connect(self._signed_in)
+            login.rejected.connect(self.close)
+            self._login_plan = plan
+            self._open_start_dialog(login)
+        else:
+            self.attach_database(plan.database)
+            if plan.unencrypted_file:
+                self.mark_unencrypted_demo()
+
+    def _open_start_dialog(self, dialog: QDialog) -> None:
+        self.start_dialog = dialog
+        dialog.open()
+
+    def _chart_created(self, made: ChartSetUp) -> None:
+        """The new chart is open: show the recovery key once, then sign the owner in."""
+        from acuchart.ui.login import RecoveryKeyDialog, SignedIn
+
+        self._waiting_for_owner = SignedIn(made.database, made.account)
+        dialog = RecoveryKeyDialog(made.recovery_key, made.clinic_name, self)
+        dialog.accepted.connect(self._recovery_key_kept)
+        self._open_start_dialog(dialog)
+
+    def _recovery_key_kept(self) -> None:
+        signed, self._waiting_for_owner = self._waiting_for_owner, None
+        if signed is not None:
+            self._signed_in(signed)
+
+    def _signed_in(self, signed: SignedIn) -> None:
+        from acuchart import session
+
+        self.start_dialog = self._login_plan = None
+        if self.closed:
+            signed.database.close()
+            return
+        session.sign_in(signed.account)
+        self.attach_database(signed.database, signed.account)
+
+    def mark_unencrypted_demo(self) -> None:
+        """A chart file anyone can read (the demo): say so in the title and the status bar."""
+        self._title_note = self.tr(DEMO_NOTE)
+        self._set_title(self._clinic_name)
+        if self.demo_label is None:
+            self.demo_label = named(QLabel(self.tr(DEMO_NOTE)), "demoLabel")
+            self.demo_label.setStyleSheet(DEMO_LABEL_STYLE)
+            self.statusBar().addPermanentWidget(self.demo_label)
+
+    def _set_title(self, clinic: str) -> None:
+        self._clinic_name = clinic
+        parts = [APP_TITLE, clinic, self._title_note]
+        self.setWindowTitle(" — ".join(part for part in parts if part))
 
     # -- opening the database ----------------------------------------------
     def open_database_in_background(self, location: str) -> None:
+        """Open the chart as it is, without asking for anything (``start`` decides first)."""
+
         def job() -> Database:
             from acuchart.db.database import open_database
 
@@ -214,8 +341,9 @@ class MainWindow(QMainWindow):
         """A non-blocking error box the user closes; kept in ``error_box`` for tests."""
         self.error_box = open_message(self, title, message, "errorBox", critical=True)
 
-    def attach_database(self, database: Database) -> None:
-        """Build the list and chart now that the database is open."""
+    def attach_database(self, database: Database, account: Account | None = None) -> None:
+        """Build the list and chart now that the database is open; ``account`` is who signed
+        in (None for a chart without accounts: then nothing locks)."""
         if self.closed:  # closed while the worker was still opening it
             database.close()
             return
@@ -226,9 +354,9 @@ class MainWindow(QMainWindow):
         from acuchart.ui.patient_list_panel import PatientListPanel
 
         self.database = database
-        self.backups.start(database.path)
-        clinic = get_setting(database, CLINIC_NAME)
-        self.setWindowTitle(f"{APP_TITLE} — {clinic}" if clinic else APP_TITLE)
+        self.account = account
+        self.backups.start(database.path, database.key)
+        self._set_title(get_setting(database, CLINIC_NAME))
         model = PatientListModel(lambda query: search_patients(database, query), self)
         self.list_panel = PatientListPanel(model)
         self.chart = PatientChartView()
@@ -246,7 +374,9 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([560, 720])
         self.splitter.restoreState(self.settings.get(keys.MAIN_SPLITTER))
         self.chart.splitter.restoreState(self.settings.get(keys.CHART_SPLITTER))
-        self.setCentralWidget(self.splitter)
+        self.pages.insertWidget(0, self.splitter)
+        self.pages.removeWidget(self.status_placeholder)
+        self.pages.setCurrentWidget(self.splitter)
         self.statusBar().showMessage(self.tr(f"Database: {database.display_name}"))
 
         self.list_panel.currentPatientChanged.connect(self.show_patient)
@@ -282,6 +412,9 @@ class MainWindow(QMainWindow):
         self.list_panel.show_archived.toggled.connect(
             lambda checked: self.settings.set(keys.SHOW_ARCHIVED, checked)
         )
+        if account is not None:
+            self.note_panel.signed_by = account.display_name
+            self._watch_idle(database)
         self._update_actions()
         self.list_panel.focus_search()
         self.return_to_open_draft()
@@ -477,7 +610,7 @@ class MainWindow(QMainWindow):
         self.clinic_dialog.open()
 
     def _show_clinic_name(self, profile: ClinicProfile) -> None:
-        self.setWindowTitle(f"{APP_TITLE} — {profile.name}" if profile.name else APP_TITLE)
+        self._set_title(profile.name)
 
     def open_audit_log(self) -> None:
         from acuchart.ui.audit_viewer import AuditViewer
@@ -536,8 +669,9 @@ class MainWindow(QMainWindow):
         )
         if not chosen:
             return
+        key = self.database.key
         self.tasks.run(
-            lambda: describe_backup(Path(chosen)),
+            lambda: describe_backup(Path(chosen), key=key),
             self._confirm_restore,
             lambda error: self.show_error(self.tr("Not restored"), describe_error(error)),
         )
@@ -566,7 +700,7 @@ class MainWindow(QMainWindow):
 
         if self.database is None or self.database.path is None:
             return
-        target = self.database.path
+        target, key = self.database.path, self.database.key
         if self.chart is not None:
             self.note_panel.flush()
         self.backups.start(None)  # nothing of the old chart is copied over the restored one
@@ -575,7 +709,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         now = dt.datetime.now(dt.UTC)
         self.tasks.run(
-            lambda: restore_backup(backup, target, now=now),
+            lambda: restore_backup(backup, target, now=now, key=key),
             self._restored,
             lambda error: self.show_error(self.tr("Not restored"), describe_error(error)),
         )
@@ -632,7 +766,7 @@ class MainWindow(QMainWindow):
         self.status_placeholder.setText(self.tr("Restoring the backup…"))
         self.tasks.run(
             lambda: restore_backup(found.path, target, now=now),
-            lambda _safety: self.open_database_in_background(self.location),
+            lambda _safety: self.start(self.location),
             lambda error: self.status_placeholder.setText(describe_error(error)),
         )
 
@@ -716,7 +850,10 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _default_practitioner(self) -> str:
-        """Who charted last at this desk; on a new desk, the clinic's first practitioner."""
+        """The signed-in account; else who charted last at this desk; on a new desk, the
+        clinic's first practitioner."""
+        if self.account is not None:
+            return self.account.display_name
         remembered = str(self.settings.get(keys.PRACTITIONER_NAME) or "")
         if remembered or self.database is None:
             return remembered
@@ -765,8 +902,112 @@ class MainWindow(QMainWindow):
         self.show_patient(self.list_panel.current_patient_id())
         self.statusBar().showMessage(self.tr(f"Deleted {record.display_name}."), 5000)
 
+    # -- locking ------------------------------------------------------------
+    def _watch_idle(self, database: Database) -> None:
+        from acuchart.services.accounts import get_auto_lock_minutes
+        from acuchart.ui.lock import IdleWatcher
+
+        minutes = get_auto_lock_minutes(database)
+        if self.idle_watcher is None:
+            self.idle_watcher = IdleWatcher(minutes, clock=self.clock, parent=self)
+            self.idle_watcher.idle.connect(self.lock)
+        self.idle_watcher.minutes = minutes
+        self.idle_watcher.start()
+
+    def lock(self) -> None:
+        """Hide every patient detail behind the password; drafts are saved, forms kept."""
+        from acuchart.services.accounts import authenticate
+        from acuchart.ui.lock import LockScreen, hide_windows_over
+
+        database, account = self.database, self.account
+        if self.locked or database is None or account is None or self.splitter is None:
+            return
+        if self.chart is not None:
+            self.note_panel.flush()
+        self.locked = True
+        if self.idle_watcher is not None:
+            self.idle_watcher.pause()
+        self._focus_before_lock = QApplication.focusWidget()
+        self._hidden_by_lock = hide_windows_over(self)
+        self.statusBar().clearMessage()  # "Saved <patient>." and the like
+        self._actions_before_lock = {action: action.isEnabled() for action in self.actions()}
+        self.menuBar().setEnabled(False)
+        self.toolbar.setEnabled(False)
+        self.splitter.setEnabled(False)
+        self._update_actions()
+        login = account.login
+        self.lock_screen = LockScreen(
+            account,
+            lambda password: authenticate(database, login, password),
+            self.tasks,
+            self.throttle,
+            clock=self.clock,
+        )
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.pages.addWidget(self.lock_screen)
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.lock_screen.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.tasks.run(
+            lambda: self._record_lock(database),
+            lambda _: None,
+            lambda error: self.lock_screen_message(
+                self.tr(f"The audit log could not record the lock: {describe_error(error)}")
+            ),
+        )
+
+    @staticmethod
+    def _record_lock(database: Database) -> None:
+        from acuchart.audit import AuditAction
+        from acuchart.services.audit import record_now
+
+        record_now(database, AuditAction.LOCK, object="workstation")
+
+    def lock_screen_message(self, text: str) -> None:
+        if self.lock_screen is not None:
+            self.lock_screen.message.setText(text)
+            self.lock_screen.message.show()
+
+    def unlock(self, account: Account) -> None:
+        """The password was right: everything back as it was."""
+        import shiboken6
+
+        from acuchart.ui.lock import show_again
+
+        if not self.locked or self.splitter is None:
+            return
+        self.locked = False
+        self.account = account
+        screen, self.lock_screen = self.lock_screen, None
+        self.pages.setCurrentWidget(self.splitter)
+        if screen is not None:
+            self.pages.removeWidget(screen)
+            screen.deleteLater()
+        self.splitter.setEnabled(True)
+        self.menuBar().setEnabled(True)
+        self.toolbar.setEnabled(True)
+        for action, enabled in self._actions_before_lock.items():
+            action.setEnabled(enabled)
+        self._actions_before_lock = {}
+        self._update_actions()
+        show_again(self._hidden_by_lock)
+        self._hidden_by_lock = []
+        focus, self._focus_before_lock = self._focus_before_lock, None
+        if focus is not None and shiboken6.isValid(focus) and focus.isVisible():
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.database is not None:
+            self._watch_idle(self.database)
+
     # -- closing ------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._waiting_for_owner is not None:  # the recovery key is not confirmed yet
+            event.ignore()
+            return
+        if self.locked and any(form.is_dirty() for form in self.open_forms):
+            self.lock_screen_message(
+                self.tr("A patient form has unsaved changes: unlock to save or discard them.")
+            )
+            event.ignore()
+            return
         for form in list(self.open_forms):
             if not form.confirm_close():
                 event.ignore()
@@ -787,7 +1028,16 @@ class MainWindow(QMainWindow):
             self.settings.set(keys.CHART_SPLITTER, self.chart.splitter.saveState())
         self.settings.sync()
         self.closed = True
+        if self._login_plan is not None:  # closed at the sign-in: what was opened is closed
+            self._login_plan.close()
+            self._login_plan = None
+        if self.idle_watcher is not None:
+            self.idle_watcher.stop()
         self.tasks.shutdown()
         if self.database is not None:
             self.database.close()
+        if self.account is not None:
+            from acuchart import session
+
+            session.sign_out()
         event.accept()

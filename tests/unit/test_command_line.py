@@ -238,3 +238,148 @@ def test_report_commands_write_each_document(tmp_path: Path) -> None:
     wrong = acuchart("report", "handout", "horoscope", "1", "--out", str(tmp_path / "y.pdf"))
     assert wrong.returncode == 2
     assert "invalid choice" in wrong.stderr
+
+
+# -- encrypted charts: passwords on the command line -------------------------------------------
+
+CLI_OWNER, CLI_PASSWORD = "Lena Decicco", "correct horse battery"
+
+
+def acuchart_without_terminal(*args: str) -> subprocess.CompletedProcess[str]:
+    """Like ``acuchart`` but with no terminal to prompt on, as in a script or cron job."""
+    return subprocess.run(
+        [sys.executable, "-m", "acuchart", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def encrypted_chart(tmp_path: Path) -> tuple[Path, Path]:
+    """(database, password file) of a chart set up with ``acuchart init``."""
+    path = tmp_path / "clinic" / "chart.db"
+    password_file = tmp_path / "password.txt"
+    password_file.write_text(CLI_PASSWORD + "\n", encoding="utf-8")
+    made = acuchart_without_terminal(
+        "init",
+        "--database",
+        str(path),
+        "--name",
+        CLI_OWNER,
+        "--display-name",
+        "Lena Decicco, L.Ac.",
+        "--password-file",
+        str(password_file),
+    )
+    assert made.returncode == 0, made.stderr
+    return path, password_file
+
+
+def test_init_sets_up_the_owner_account_and_check_opens_with_the_password(
+    encrypted_chart: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from acuchart.accounts import Account, Role
+    from acuchart.keystore import unlock
+    from acuchart.services.accounts import list_accounts
+
+    path, password_file = encrypted_chart
+    database = open_database(str(path), key=unlock(path, CLI_OWNER, CLI_PASSWORD))
+    try:
+        [owner] = list_accounts(database)
+    finally:
+        database.close()
+    assert owner == Account(owner.id, "lena decicco", "Lena Decicco, L.Ac.", Role.OWNER)
+
+    checked = acuchart_without_terminal(
+        "check", "--database", str(path), "--password-file", str(password_file)
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert "Integrity: ok" in checked.stdout
+    assert "chain intact" in checked.stdout
+
+    wrong_file = tmp_path / "wrong.txt"
+    wrong_file.write_text("not the password at all\n", encoding="utf-8")
+    wrong = acuchart_without_terminal(
+        "check", "--database", str(path), "--password-file", str(wrong_file)
+    )
+    assert wrong.returncode == 1
+    assert "The name or password is not right." in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+
+    no_terminal = acuchart_without_terminal("check", "--database", str(path))
+    assert no_terminal.returncode == 1
+    assert "--password-file" in no_terminal.stderr
+    assert "Traceback" not in no_terminal.stderr
+
+
+def test_report_on_an_encrypted_chart_asks_for_the_password(
+    encrypted_chart: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from acuchart.audit import AuditAction
+    from acuchart.db.models import AuditEntry
+    from acuchart.keystore import unlock
+    from acuchart.services.patients import create_patient
+    from tests.conftest import make_draft
+
+    path, password_file = encrypted_chart
+    key = unlock(path, CLI_OWNER, CLI_PASSWORD)
+    database = open_database(str(path), key=key)
+    try:
+        patient = create_patient(database, make_draft(family_name="Okonkwo"))
+    finally:
+        database.close()
+    out = tmp_path / "chart.pdf"
+    arguments = ("report", "chart", str(patient.id), "--out", str(out), "--database", str(path))
+    refused = acuchart_without_terminal(*arguments)
+    assert refused.returncode == 1
+    assert not out.exists()
+    printed = acuchart_without_terminal(*arguments, "--password-file", str(password_file))
+    assert printed.returncode == 0, printed.stderr
+    assert "Okonkwo" in PdfReader(out).pages[0].extract_text()
+    database = open_database(str(path), key=key)
+    try:
+        with database.reading() as session:
+            last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    finally:
+        database.close()
+    assert last is not None
+    assert (last.action, last.account) == (AuditAction.EXPORT, "lena decicco")
+
+
+def test_backup_and_restore_of_an_encrypted_chart_with_a_password_file(
+    encrypted_chart: tuple[Path, Path],
+) -> None:
+    from acuchart.db.sqlite import SQLITE_HEADER
+    from acuchart.locations import keystore_path
+
+    path, password_file = encrypted_chart
+    made = acuchart_without_terminal(
+        "backup", "--database", str(path), "--password-file", str(password_file)
+    )
+    assert made.returncode == 0, made.stderr
+    [backup] = sorted((path.parent / "backups").glob("acuchart-*.db"))
+    assert backup.read_bytes()[: len(SQLITE_HEADER)] != SQLITE_HEADER
+    assert keystore_path(backup).is_file()
+    restored = acuchart_without_terminal(
+        "restore",
+        str(backup),
+        "--yes",
+        "--database",
+        str(path),
+        "--password-file",
+        str(password_file),
+    )
+    assert restored.returncode == 0, restored.stderr
+    assert "Restored" in restored.stdout
+
+
+def test_the_demo_chart_says_it_is_not_encrypted(tmp_path: Path) -> None:
+    result = acuchart("demo", "--no-gui", "--database", str(tmp_path / "demo.db"))
+    assert result.returncode == 0, result.stderr
+    assert "Demo chart, NOT encrypted: for trying AcuChart only" in result.stdout

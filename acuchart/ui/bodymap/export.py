@@ -101,9 +101,22 @@ def _record_export(database: Database, visit_id: int, kind: str) -> None:
         )
 
 
-def run_export_command(location: str, visit_id: int, output: str, *, show_points: bool) -> int:
-    """``acuchart export-map``: messages to the terminal, exit status 0 on success."""
-    from acuchart.db.database import open_database
+def run_export_command(
+    location: str,
+    visit_id: int,
+    output: str,
+    *,
+    show_points: bool,
+    password_file: Path | None = None,
+    account_name: str | None = None,
+) -> int:
+    """``acuchart export-map``: messages to the terminal, exit status 0 on success.
+
+    An encrypted database asks for its password, or reads it from ``password_file``.
+    """
+    import argparse
+
+    from acuchart.cli_password import open_for_command
     from acuchart.db.errors import DatabaseOpenError
     from acuchart.errors import ChartError, RecordNotFoundError
 
@@ -111,10 +124,16 @@ def run_export_command(location: str, visit_id: int, output: str, *, show_points
     if QGuiApplication.instance() is None:
         QGuiApplication(sys.argv[:1])  # Qt keeps the one application object itself
     try:
-        database = open_database(location)  # writable: the export is recorded
+        # Writable: the export is recorded.
+        database = open_for_command(
+            location, argparse.Namespace(password_file=password_file, account_name=account_name)
+        )
     except DatabaseOpenError as error:
         print(error, file=sys.stderr)
         return 2
+    except ChartError as error:
+        print(f"Nothing was exported: {error}", file=sys.stderr)
+        return 1
     try:
         written = export_visit_map(database, visit_id, Path(output), show_points=show_points)
     except RecordNotFoundError:
