@@ -19,8 +19,13 @@ def get_setting(database: Database, key: str, default: str = "") -> str:
 
 
 def set_setting(database: Database, key: str, value: str) -> None:
+    """Store one clinic-wide setting; the change is in the audit log (key, not value)."""
+    from acuchart.audit import AuditAction
+    from acuchart.services.audit import record
+
     with database.unit_of_work() as session:
         session.merge(ClinicSetting(key=key, value=value))
+        record(session, AuditAction.SETTING_CHANGE, object=f"setting {key}")
 
 
 _PROFILE_KEYS = {
@@ -62,7 +67,21 @@ def save_clinic_profile(database: Database, profile: ClinicProfile) -> ClinicPro
         "paper": profile.paper.value,
         "logo_png": base64.b64encode(profile.logo_png).decode() if profile.logo_png else "",
     }
+    from acuchart.audit import AuditAction
+    from acuchart.services.audit import record
+
     with database.unit_of_work() as session:
+        changed = []
         for field, value in values.items():
+            stored = session.get(ClinicSetting, _PROFILE_KEYS[field])
+            if stored is None or stored.value != value:
+                changed.append(field)
             session.merge(ClinicSetting(key=_PROFILE_KEYS[field], value=value))
+        if changed:
+            record(
+                session,
+                AuditAction.SETTING_CHANGE,
+                object="clinic details",
+                detail="changed: " + ", ".join(changed),
+            )
     return profile

@@ -127,6 +127,12 @@ def save_handout_template(database: Database, handout: Handout, template: str) -
     cleaned = check_template(template) if template else ""
     with database.unit_of_work() as session:
         session.merge(ClinicSetting(key=handout.setting_key, value=cleaned))
+        record(
+            session,
+            AuditAction.SETTING_CHANGE,
+            object=f"handout {handout.value}",
+            detail="edited" if cleaned else "default restored",
+        )
     return cleaned or default_template(handout)
 
 

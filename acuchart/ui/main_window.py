@@ -298,6 +298,10 @@ class MainWindow(QMainWindow):
             return
         session.sign_in(signed.account)
         self.attach_database(signed.database, signed.account)
+        # The sign-in dialog has gone: give the keyboard back to the window (some desktops
+        # leave no window active after a modal dialog closes, and shortcuts then do nothing).
+        self.raise_()
+        self.activateWindow()
 
     def mark_unencrypted_demo(self) -> None:
         """A chart file anyone can read (the demo): say so in the title and the status bar."""

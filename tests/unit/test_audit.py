@@ -364,3 +364,27 @@ def test_check_shows_the_chain_and_fails_once_it_is_broken(db_path: Path) -> Non
     assert broken.returncode == 1
     assert "Audit log: chain broken: the entry written before entry 4 is missing" in (broken.stderr)
     assert "Integrity: ok" in broken.stdout
+
+
+def test_clinic_settings_and_handout_edits_are_audited(database: Database) -> None:
+    from acuchart.clinic import ClinicProfile
+    from acuchart.reports.handout_text import Handout
+    from acuchart.services import reports
+    from acuchart.services.clinic import save_clinic_profile, set_setting
+
+    def changes() -> list[tuple[str, str]]:
+        page = audit.list_audit(database, AuditQuery(action=AuditAction.SETTING_CHANGE))
+        return sorted((row.object, row.detail) for row in page.rows)
+
+    save_clinic_profile(database, ClinicProfile(name="Decicco Acupuncture", phone="555 0142"))
+    save_clinic_profile(database, ClinicProfile(name="Decicco Acupuncture", phone="555 0142"))
+    set_setting(database, "monofilament_set", "iwgdf_three")
+    reports.save_handout_template(database, Handout.AFTERCARE, "# After\\n\\nRest well.")
+    reports.save_handout_template(database, Handout.AFTERCARE, "")
+    assert changes() == [
+        ("clinic details", "changed: name, address, phone, email, practitioners, paper, logo_png"),
+        ("handout aftercare", "default restored"),
+        ("handout aftercare", "edited"),
+        ("setting monofilament_set", ""),
+    ]
+    assert audit.verify_audit_log(database).ok
