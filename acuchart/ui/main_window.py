@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.clinic_action = self._action(self.tr("Clinic details…"), "actionClinicDetails")
         self.handouts_action = self._action(self.tr("Handout texts…"), "actionHandoutTexts")
         self.audit_action = self._action(self.tr("Audit log…"), "actionAuditLog")
+        self.accounts_action = self._action(self.tr("Accounts and security…"), "actionAccounts")
         self.backup_action = self._action(self.tr("Back up now"), "actionBackUp", "Ctrl+Shift+B")
         self.backup_folder_action = self._action(
             self.tr("Second backup folder…"), "actionBackupFolder"
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
         self.clinic_action.triggered.connect(self.edit_clinic)
         self.handouts_action.triggered.connect(self.edit_handouts)
         self.audit_action.triggered.connect(self.open_audit_log)
+        self.accounts_action.triggered.connect(self.open_accounts)
         self.backup_action.triggered.connect(self.back_up_now)
         self.backup_folder_action.triggered.connect(self.choose_backup_folder)
         self.restore_action.triggered.connect(self.restore_from_backup)
@@ -201,6 +203,7 @@ class MainWindow(QMainWindow):
         clinic_menu.addAction(self.clinic_action)
         clinic_menu.addAction(self.handouts_action)
         clinic_menu.addAction(self.audit_action)
+        clinic_menu.addAction(self.accounts_action)
         clinic_menu.addSeparator()
         for action in (self.backup_action, self.backup_folder_action, self.restore_action):
             clinic_menu.addAction(action)
@@ -227,6 +230,7 @@ class MainWindow(QMainWindow):
         self.delete_action.setEnabled(record is not None and record.visit_count == 0)
         self.print_action.setEnabled(record is not None)
         self.lock_action.setEnabled(ready and self.account is not None)
+        self.accounts_action.setEnabled(ready and self.account is not None)
         if self.locked:  # a result landing while locked enables nothing
             for action in self.actions():
                 action.setEnabled(False)
@@ -615,6 +619,20 @@ class MainWindow(QMainWindow):
 
     def _show_clinic_name(self, profile: ClinicProfile) -> None:
         self._set_title(profile.name)
+
+    def open_accounts(self) -> None:
+        from acuchart.ui.accounts_dialog import AccountsDialog
+
+        if self.database is None or self.account is None:
+            return
+        self.accounts_dialog = AccountsDialog(self.database, self.tasks, self.account, self)
+        self.accounts_dialog.auto_lock_changed.connect(self._auto_lock_changed)
+        self.accounts_dialog.open()
+
+    def _auto_lock_changed(self, minutes: int) -> None:
+        """The owner saved a new auto-lock time: it applies from the watcher's next check."""
+        if self.idle_watcher is not None:
+            self.idle_watcher.minutes = minutes
 
     def open_audit_log(self) -> None:
         from acuchart.ui.audit_viewer import AuditViewer

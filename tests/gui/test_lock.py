@@ -202,3 +202,19 @@ def test_a_chart_without_accounts_never_locks(
     assert not window.lock_action.isEnabled()
     window.lock()
     assert not is_locked(window)
+
+
+def test_a_new_auto_lock_time_from_the_accounts_dialog_applies_at_once(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    window = desk.window
+    assert window.accounts_action.isEnabled()
+    window.accounts_action.trigger()
+    dialog = window.accounts_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert window.idle_watcher is not None
+    dialog.auto_lock_changed.emit(2)  # what Save sends once the setting is stored
+    assert window.idle_watcher.minutes == 2
+    dialog.reject()
+    desk.idle_for(2.5)
+    assert is_locked(window)
