@@ -86,16 +86,29 @@ def acting_as(login: str) -> Iterator[None]:
         _acting_as.reset(token)
 
 
+AUDIT_KEY_INFO = b"acuchart audit log v1"
+
+
 def audit_key_path() -> Path:
     return config_dir() / AUDIT_KEY_FILE
 
 
-def audit_key() -> bytes:
-    """The HMAC key of the audit log, kept outside the database; made on first use.
+def audit_key(data_key: bytes | None = None) -> bytes:
+    """The HMAC key of the audit log, kept outside the database.
 
-    For now 32 random bytes in ``audit.key`` in the per-user config folder
-    (mode 0600). A key derived at login will replace this function.
+    For an encrypted chart it derives (HKDF-SHA256) from the chart's data key,
+    which only a password or the recovery key unwraps: it travels with the chart
+    and its backups and is the same on every workstation. For a plain chart (the
+    demo) it is 32 random bytes in ``audit.key`` in the per-user config folder
+    (mode 0600), made on first use.
     """
+    if data_key is not None:
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        return HKDF(
+            algorithm=hashes.SHA256(), length=AUDIT_KEY_BYTES, salt=None, info=AUDIT_KEY_INFO
+        ).derive(data_key)
     path = audit_key_path()
     try:
         return _read_key(path)

@@ -164,9 +164,12 @@ def open_database(
     database = Database(
         url=url,
         engine=engine,
-        _reader=sessionmaker(engine, expire_on_commit=False),
+        # Sessions carry the chart's data key: the audit log's HMAC key derives from it.
+        _reader=sessionmaker(engine, expire_on_commit=False, info={"data_key": key}),
         _writer=sessionmaker(
-            engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
+            engine.execution_options(sqlite_begin="IMMEDIATE"),
+            expire_on_commit=False,
+            info={"data_key": key},
         ),
         key=key,
     )

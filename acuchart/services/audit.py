@@ -79,7 +79,7 @@ def record(
         detail=detail[:MAX_DETAIL],
         prev_hash=previous or GENESIS_HASH,
     )
-    entry.hmac = entry_hmac(audit_key(), _message(entry))
+    entry.hmac = entry_hmac(audit_key(session.info.get("data_key")), _message(entry))
     session.add(entry)
     session.flush()
     return entry
@@ -158,6 +158,8 @@ def verify_audit_log(database: Database, *, key: bytes | None = None) -> AuditCh
         total = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
         if total == 0:
             return AuditCheck(ok=True, rows_checked=0)
+        if key is None and database.key is not None:
+            key = audit_key(database.key)  # an encrypted chart's own key
         if key is None:
             if not audit_key_path().exists():
                 return AuditCheck(

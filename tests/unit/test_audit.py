@@ -388,3 +388,78 @@ def test_clinic_settings_and_handout_edits_are_audited(database: Database) -> No
         ("setting monofilament_set", ""),
     ]
     assert audit.verify_audit_log(database).ok
+
+
+def test_every_kind_of_action_reaches_the_log(db_path: Path, tmp_path: Path) -> None:
+    """One chart's life touching every action the log knows; lock is the window's own
+    (tests/gui/test_lock.py checks its entry)."""
+    from acuchart.keystore import Argon2Parameters, WrongPasswordError
+    from acuchart.services import accounts
+    from acuchart.services.clinic import set_setting
+
+    fast = Argon2Parameters(time_cost=1, memory_cost_kib=8 * 1024, parallelism=1)
+    database = open_database(str(db_path))
+    try:
+        owner = accounts.create_owner(database, "lena", "Lena D", "river stones calm", argon2=fast)
+        accounts.authenticate(database, "lena", "river stones calm")
+        with pytest.raises(WrongPasswordError):
+            accounts.authenticate(database, "lena", "not the password")
+        accounts.add_account(database, owner, "sam", "Sam O", "mountain tea quiet", argon2=fast)
+        patient = patients.create_patient(database, make_draft())
+        patients.update_patient(database, patient.id, make_draft(phone="555 010 2030"))
+        visit_id = new_visit(database, patient.id)
+        notes.save_draft(
+            database, visit_id, dataclasses.replace(charted_note(), needles=NeedleCount(2, 2))
+        )
+        notes.sign_note(database, visit_id, "Lena D")
+        notes.add_addendum(database, visit_id, "Lena D", "Checked again.")
+        request = ReportRequest(Document.WHOLE_CHART, patient.id)
+        reports.save_pdf(
+            tmp_path / "printed.pdf", lambda out: reports.write_report(database, request, out)
+        )
+        reports.save_pdf(
+            tmp_path / "sent.pdf",
+            lambda out: reports.write_report(database, request, out, action=AuditAction.EXPORT),
+        )
+        patients.set_archived(database, patient.id, True)
+        spare = patients.create_patient(database, make_draft(family_name="Spare"))
+        patients.delete_patient(database, spare.id)
+        set_setting(database, "monofilament_set", "ten_sites")
+        audit.record_now(database, AuditAction.VIEW_CHART, patient_id=patient.id)
+    finally:
+        database.close()
+
+    def actions() -> set[AuditAction]:
+        chart = open_database(str(db_path))
+        try:
+            assert audit.verify_audit_log(chart).ok
+            return {row.action for row in audit.list_audit(chart, AuditQuery(limit=1000)).rows}
+        finally:
+            chart.close()
+
+    backup = make_backup(db_path, now=dt.datetime.now(dt.UTC))
+    seen = actions()
+    # The restored chart is the chart as backed up (so without the backup's own entry)
+    # plus the restore.
+    restore_backup(backup.path, db_path, now=dt.datetime.now(dt.UTC))
+    seen |= actions()
+    assert seen == set(AuditAction) - {AuditAction.LOCK}
+
+
+def test_an_encrypted_charts_log_is_keyed_by_the_chart_not_the_computer(tmp_path: Path) -> None:
+    import os as os_module
+
+    from acuchart import keystore
+
+    path = tmp_path / "secret.db"
+    data_key, _ = keystore.create_keystore(path, "lena", "river stones calm")
+    chart = open_database(str(path), key=data_key)
+    try:
+        patients.create_patient(chart, make_draft())
+        assert not audit_rules.audit_key_path().exists()  # no per-computer key was needed
+        assert audit.verify_audit_log(chart).ok
+        other = audit.verify_audit_log(chart, key=audit_rules.audit_key(os_module.urandom(32)))
+        assert not other.ok
+        assert other.problem is AuditProblem.WRONG_KEY
+    finally:
+        chart.close()
