@@ -175,14 +175,9 @@ def open_database(
     )
     try:
         if upgrade and not read_only:
-            if key is not None:
-                from acuchart.db import encryption
+            from acuchart.db.migrate import upgrade_to_head
 
-                encryption.upgrade_to_head(database, key)
-            else:
-                from acuchart.db.migrate import upgrade_to_head
-
-                upgrade_to_head(database)
+            upgrade_to_head(database)
             if path is not None:
                 sqlite.refresh_planner_statistics(engine)
         else:

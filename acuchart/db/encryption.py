@@ -32,7 +32,7 @@ from acuchart.db.errors import DatabaseOpenError
 from acuchart.keystore import DATA_KEY_BYTES, WrongPasswordError
 
 if TYPE_CHECKING:
-    from acuchart.db.database import Database
+    pass
 
 ENCRYPTED_DRIVER = "sqlite+pysqlcipher"
 # SQLCipher logs a wrong key ("hmac check failed for pgno=1") to stderr at its default level.
@@ -231,35 +231,6 @@ def encrypt_existing(plain_path: Path, data_key: bytes, *, keep_plain_copy: bool
     with contextlib.suppress(FileNotFoundError):  # the plain file's shared-memory index
         plain_path.with_name(plain_path.name + "-shm").unlink()
     return plain_copy
-
-
-def upgrade_to_head(database: Database, key: bytes) -> Path | None:
-    """``migrate.upgrade_to_head`` for an encrypted file: the backup made before migrating
-    is an encrypted copy. Returns that backup, if one was made."""
-    from alembic import command
-    from alembic.script import ScriptDirectory
-
-    from acuchart.db import migrate
-
-    scripts = ScriptDirectory.from_config(migrate.alembic_config())
-    revision = migrate.current_revision(database)
-    if revision == scripts.get_current_head():
-        return None
-    if revision is not None and revision not in {s.revision for s in scripts.walk_revisions()}:
-        raise DatabaseOpenError(
-            database.display_name,
-            f"was made by a newer version of AcuChart (schema {revision}); "
-            "update AcuChart to open it.",
-        )
-    backup = None
-    path = database.path
-    if path is not None and path.exists() and has_user_tables(path, key):
-        backup = migrate.backup_path_for(path, revision)
-        copy_encrypted(path, backup, key)
-    with migrate.migration_connection(database) as connection, connection.begin():
-        command.upgrade(migrate.alembic_config(connection), "head")
-        sqlite.restore_missing_triggers(connection)
-    return backup
 
 
 def _row_counts(connection: sqlcipher.Connection) -> dict[str, int]:

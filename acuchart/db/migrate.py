@@ -51,7 +51,8 @@ def upgrade_to_head(database: Database) -> Path | None:
     """Bring the schema to the newest version; returns the backup made first, if any.
 
     A database this version does not know (made by a newer AcuChart) is
-    refused rather than guessed at.
+    refused rather than guessed at. The copy made first of an encrypted file is
+    encrypted with the same key.
     """
     scripts = ScriptDirectory.from_config(alembic_config())
     revision = current_revision(database)
@@ -68,9 +69,16 @@ def upgrade_to_head(database: Database) -> Path | None:
         )
     backup = None
     path = database.path
-    if path is not None and path.exists() and sqlite.has_user_tables(path):
-        backup = backup_path_for(path, revision)
-        sqlite.copy_database(path, backup)
+    if path is not None and path.exists():
+        if database.key is not None:
+            from acuchart.db import encryption
+
+            if encryption.has_user_tables(path, database.key):
+                backup = backup_path_for(path, revision)
+                encryption.copy_encrypted(path, backup, database.key)
+        elif sqlite.has_user_tables(path):
+            backup = backup_path_for(path, revision)
+            sqlite.copy_database(path, backup)
     with migration_connection(database) as connection, connection.begin():
         command.upgrade(alembic_config(connection), "head")
         if connection.dialect.name == "sqlite":
