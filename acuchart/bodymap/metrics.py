@@ -196,6 +196,11 @@ class MapSummary:
     foot_symmetry: float | None
 
 
+def format_share(value: float) -> str:
+    """A share of skin as printed beside a map: '12.5%', or '0%' for none."""
+    return f"{value:.1f}%" if value else "0%"
+
+
 def summarise(body_map: BodyMap) -> MapSummary:
     return MapSummary(
         overall=overall_percent(body_map),

@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from acuchart.bodymap.exam import MonofilamentResult
 from acuchart.bodymap.geometry import Ring, View, all_views
-from acuchart.bodymap.metrics import painted_strokes, summarise
+from acuchart.bodymap.metrics import format_share, painted_strokes, summarise
 from acuchart.bodymap.model import BodyMap, sites_shown
 from acuchart.bodymap.palette import NEEDLED, NOT_FELT, OUTLINE, POINT, REGION_LINE, SITE, SKIN
 from acuchart.bodymap.symptoms import HATCH_TILES, Symptom, fill_opacity
@@ -180,18 +180,14 @@ def _text(x: float, y: float, text: str, size: float, **attributes: str) -> str:
     )
 
 
-def _percent(value: float) -> str:
-    return f"{value:.1f}%" if value else "0%"
-
-
 def _figures_line(body_map: BodyMap) -> str:
     summary = summarise(body_map)
-    parts = [f"Affected area: {_percent(summary.overall)} of hands and feet"]
+    parts = [f"Affected area: {format_share(summary.overall)} of hands and feet"]
     for limb, share in summary.by_limb.items():
         if share:
             extent = summary.extent.get(limb)
             reach = f" (up to {extent.label})" if extent is not None else ""
-            parts.append(f"{limb.label.lower()} {_percent(share)}{reach}")
+            parts.append(f"{limb.label.lower()} {format_share(share)}{reach}")
     return " · ".join(parts)
 
 

@@ -11,7 +11,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from acuchart.bodymap.exam import MonofilamentSet
 from acuchart.bodymap.geometry import FOOT_LIMBS, HAND_LIMBS
-from acuchart.bodymap.metrics import summarise
+from acuchart.bodymap.metrics import format_share, summarise
 from acuchart.bodymap.model import BodyMap, monofilament_counts
 from acuchart.clinic import ClinicProfile
 from acuchart.dates import age_on, describe_date, describe_moment
@@ -261,21 +261,17 @@ def _outcomes(note: SessionNote, styles: Styles, width: float) -> list[Flowable]
     return [table] if table else []
 
 
-def _percent(value: float) -> str:
-    return f"{value:.1f}%" if value else "0%"
-
-
 def map_figures(body_map: BodyMap) -> str:
     summary = summarise(body_map)
-    parts = [f"Affected area {_percent(summary.overall)} of hands and feet"]
+    parts = [f"Affected area {format_share(summary.overall)} of hands and feet"]
     for limb in (*HAND_LIMBS, *FOOT_LIMBS):
         share = summary.by_limb.get(limb, 0.0)
         if share:
             extent = summary.extent.get(limb)
             reach = f", up to the {extent.label.lower()}" if extent is not None else ""
-            parts.append(f"{limb.label.lower()} {_percent(share)}{reach}")
+            parts.append(f"{limb.label.lower()} {format_share(share)}{reach}")
     symptoms = ", ".join(
-        f"{symptom.label.lower()} {_percent(share)}"
+        f"{symptom.label.lower()} {format_share(share)}"
         for symptom, share in summary.by_symptom.items()
     )
     line = "; ".join(parts) + "."
