@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPixmap, QShowEvent
+from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -22,6 +22,7 @@ from acuchart.ui.bodymap.canvas import BodyMapCanvas
 from acuchart.ui.bodymap.editor import FEET, HANDS, VIEW_GROUPS
 from acuchart.ui.bodymap.painting import CHANGE_COLOURS
 from acuchart.ui.naming import named
+from acuchart.ui.patient_tab import PatientTab
 from acuchart.ui.tasks import TaskRunner
 from acuchart.ui.trend_chart import Series, TrendChart
 
@@ -48,14 +49,12 @@ def change_legend() -> QWidget:
     return box
 
 
-class ProgressPanel(QWidget):
+class ProgressPanel(PatientTab):
     def __init__(self, database: Database, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("progressPanel")
         self.database, self.tasks = database, tasks
         self.course: list[VisitFigures] = []
-        self.patient_id: int | None = None
-        self.stale = False
         self.visit_choice = named(QComboBox(), "compareVisit")
         self.group_choice = named(QComboBox(), "compareViews")
         self.group_choice.addItem(self.tr("Both feet"), FEET)
@@ -121,24 +120,10 @@ class ProgressPanel(QWidget):
         self.patient_id = patient_id
         self.mark_stale()
 
-    def mark_stale(self) -> None:
-        self.stale = True
-        if self.isVisible():
-            self.reload()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self.stale:
-            self.reload()
-        super().showEvent(event)
-
-    def reload(self) -> None:
+    def load(self, patient_id: int) -> None:
         """Compute every visit's figures in the worker; the tab fills in when they arrive."""
         from acuchart.services.body_maps import course_figures
 
-        patient_id = self.patient_id
-        if patient_id is None:
-            return
-        self.stale = False
         self.tasks.run(
             lambda: course_figures(self.database, patient_id),
             lambda course: self._loaded(patient_id, course),

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -43,6 +43,7 @@ from acuchart.notes.timeline import (
     nrs_improvement,
 )
 from acuchart.ui.naming import named
+from acuchart.ui.patient_tab import PatientTab
 from acuchart.ui.tasks import TaskRunner
 from acuchart.ui.trend_chart import Series, TrendChart
 
@@ -164,13 +165,11 @@ def chart_axis(measures: list[Measure], rows: list[ScoreRow]) -> tuple[float, di
     return top, {step * i: f"{step * i:g}" for i in range(round(top / step) + 1)}
 
 
-class ScoresPanel(QWidget):
+class ScoresPanel(PatientTab):
     def __init__(self, database: Database, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("scoresPanel")
         self.database, self.tasks = database, tasks
-        self.patient_id: int | None = None
-        self.stale = False
         self.model = ScoreTableModel(self)
         self.table = named(QTableView(), "scoreTable")
         self.table.setModel(self.model)
@@ -224,23 +223,9 @@ class ScoresPanel(QWidget):
         self.patient_id = patient_id
         self.mark_stale()
 
-    def mark_stale(self) -> None:
-        self.stale = True
-        if self.isVisible():
-            self.reload()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self.stale:
-            self.reload()
-        super().showEvent(event)
-
-    def reload(self) -> None:
+    def load(self, patient_id: int) -> None:
         from acuchart.services.notes import score_flowsheet
 
-        patient_id = self.patient_id
-        if patient_id is None:
-            return
-        self.stale = False
         self.tasks.run(
             lambda: score_flowsheet(self.database, patient_id),
             lambda sheet: self._loaded(patient_id, sheet),
