@@ -139,22 +139,26 @@ def create_owner(
             raise AccountError(
                 "The owner account is set up already; the owner adds the other accounts."
             )
-        row = UserAccount(
-            login=cleaned_login,
-            display_name=cleaned_display,
-            role=Role.OWNER,
-            password_hash=password_hash,
+        return _insert_account(
+            session,
+            UserAccount(
+                login=cleaned_login,
+                display_name=cleaned_display,
+                role=Role.OWNER,
+                password_hash=password_hash,
+            ),
+            acting=cleaned_login,
+            detail="owner account set up",
         )
-        session.add(row)
-        session.flush()
-        account = _account(row)
-        with acting_as(account.login):
-            record(
-                session,
-                AuditAction.ACCOUNT_CHANGE,
-                object=f"account {account.id}",
-                detail="owner account set up",
-            )
+
+
+def _insert_account(session: Session, row: UserAccount, *, acting: str, detail: str) -> Account:
+    """Store a new account and record it, in the caller's transaction, as ``acting``."""
+    session.add(row)
+    session.flush()
+    account = _account(row)
+    with acting_as(acting):
+        record(session, AuditAction.ACCOUNT_CHANGE, object=f"account {account.id}", detail=detail)
     return account
 
 
@@ -236,22 +240,17 @@ def add_account(
     try:
         with database.unit_of_work() as session:
             _require_owner(session, by, "add accounts")
-            row = UserAccount(
-                login=cleaned_login,
-                display_name=cleaned_display,
-                role=Role(role),
-                password_hash=password_hash,
+            account = _insert_account(
+                session,
+                UserAccount(
+                    login=cleaned_login,
+                    display_name=cleaned_display,
+                    role=Role(role),
+                    password_hash=password_hash,
+                ),
+                acting=by.login,
+                detail=f"{Role(role)} account added",
             )
-            session.add(row)
-            session.flush()
-            account = _account(row)
-            with acting_as(by.login):
-                record(
-                    session,
-                    AuditAction.ACCOUNT_CHANGE,
-                    object=f"account {account.id}",
-                    detail=f"{account.role} account added",
-                )
     except BaseException as error:
         _put_back(encrypted, snapshot)
         if isinstance(error, IntegrityError):
