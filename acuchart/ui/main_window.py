@@ -435,6 +435,7 @@ class MainWindow(QMainWindow):
 
         assert self.database is not None
         assert self.chart is not None
+        shown_before = self.current.id if self.current is not None else None
         self.current = None
         if patient_id is not None:
             try:
@@ -451,7 +452,8 @@ class MainWindow(QMainWindow):
             self.progress_panel.show_patient(self.current.id, self.current.limbs_affected)
             self.scores_panel.show_patient(self.current.id)
             self.chart_stack.setCurrentWidget(self.chart)
-            self._record_view(self.current.id)
+            if self.current.id != shown_before:  # a refresh after a save is not a new view
+                self._record_view(self.current.id)
         self._update_actions()
 
     def _record_view(self, patient_id: int) -> None:

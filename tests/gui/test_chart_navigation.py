@@ -135,3 +135,19 @@ def test_opening_a_chart_and_exporting_its_map_are_in_the_audit_log(
     export_visit_map(database, ids[0], tmp_path / "map.svg")
     assert logged(AuditAction.EXPORT) == [f"body map of visit {ids[0]}"]
     assert verify_audit_log(database).ok
+
+
+def test_refreshing_the_open_chart_is_not_another_view(
+    qtbot: QtBot, window: MainWindow, database: Database
+) -> None:
+    from acuchart.audit import AuditAction, AuditQuery
+    from acuchart.services.audit import list_audit
+
+    patient_id, _ = course(database)
+    window.show_patient(patient_id)
+    window.reload_patient(patient_id)  # as after saving the patient form
+    window.show_patient(patient_id)
+    window.tasks.wait_for_pending()
+    query = AuditQuery(patient_id=patient_id, action=AuditAction.VIEW_CHART)
+    qtbot.waitUntil(lambda: list_audit(database, query).total >= 1)
+    assert list_audit(database, query).total == 1
