@@ -37,10 +37,9 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from acuchart.db import encryption, sqlite
 from acuchart.db.errors import DatabaseOpenError
-from acuchart.db.migrate import BACKUP_FOLDER_NAME
 from acuchart.errors import ChartError
 from acuchart.keystore import WrongPasswordError
-from acuchart.locations import keystore_path
+from acuchart.locations import BACKUP_FOLDER_NAME, keystore_path
 
 BACKUP_NAME_FORMAT = "acuchart-%Y%m%d-%H%M%S.db"
 _BACKUP_NAME = re.compile(r"acuchart-(\d{8}-\d{6})\.db")

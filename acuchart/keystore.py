@@ -27,12 +27,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from acuchart.errors import ChartError
 from acuchart.locations import keystore_path
 
@@ -280,13 +274,22 @@ def _recovery_wrapper(data_key: bytes, recovery: bytes) -> dict[str, Any]:
     return _wrap(wrapper, data_key, _derive_recovery_key(recovery, wrapper))
 
 
+# argon2 and cryptography are imported where keys are made or opened: a chart without a
+# key file (the demo) starts without loading them.
+
+
 def _wrap(wrapper: dict[str, Any], data_key: bytes, wrapping_key: bytes) -> dict[str, Any]:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = secrets.token_bytes(NONCE_BYTES)
     wrapped = AESGCM(wrapping_key).encrypt(nonce, data_key, _associated_data(wrapper))
     return {**wrapper, "nonce": _b64(nonce), "wrapped": _b64(wrapped)}
 
 
 def _unwrap(document: dict[str, Any], wrapper: dict[str, Any], wrapping_key: bytes) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         data_key = AESGCM(wrapping_key).decrypt(
             _unb64(wrapper["nonce"]), _unb64(wrapper["wrapped"]), _associated_data(wrapper)
@@ -303,6 +306,8 @@ def _associated_data(wrapper: dict[str, Any]) -> bytes:
 
 
 def _derive_password_key(password: str, salt: bytes, argon2: Argon2Parameters) -> bytes:
+    from argon2.low_level import Type, hash_secret_raw
+
     # NFC: the same password typed on macOS (decomposed accents) or Windows gives one key.
     return hash_secret_raw(
         unicodedata.normalize("NFC", password).encode("utf-8"),
@@ -316,6 +321,9 @@ def _derive_password_key(password: str, salt: bytes, argon2: Argon2Parameters) -
 
 
 def _derive_recovery_key(recovery: bytes, wrapper: dict[str, Any]) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     hkdf = HKDF(hashes.SHA256(), length=32, salt=_unb64(wrapper["salt"]), info=_RECOVERY_INFO)
     return hkdf.derive(recovery)
 

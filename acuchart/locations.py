@@ -8,6 +8,7 @@ from pathlib import Path
 APP_NAME = "AcuChart"
 DATABASE_ENV = "ACUCHART_DATABASE_URL"
 DEFAULT_DATABASE_NAME = "acuchart.db"
+BACKUP_FOLDER_NAME = "backups"  # beside the database: its backups and upgrade copies
 KEYSTORE_SUFFIX = ".keys"  # beside an encrypted database: its wrapped data key
 
 

@@ -3,6 +3,9 @@
 These files are the one source of truth for drawing on screen, drawing in PDFs
 and every area computation. Coordinates are millimetres; views of the two sides
 are mirror images about x = 0, so a region has the same id on both sides.
+
+Shapes (shapely, with numpy under it) are built on first use, not at import: the
+window must not pay for them before a body map is drawn or measured.
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ import functools
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-
-from shapely.geometry import MultiPolygon, Point, Polygon
-from shapely.geometry.base import BaseGeometry
+from typing import TYPE_CHECKING
 
 from acuchart.patients import Limb
 from acuchart.resources import resource_path
+
+if TYPE_CHECKING:
+    from shapely.geometry import Polygon
+    from shapely.geometry.base import BaseGeometry
 
 Coordinate = tuple[float, float]
 Ring = tuple[Coordinate, ...]
@@ -71,7 +76,10 @@ class Region:
     label: str
     zone: Zone
     rings: tuple[Ring, ...]
-    shape: BaseGeometry
+
+    @functools.cached_property
+    def shape(self) -> BaseGeometry:
+        return rings_to_shape(self.rings)
 
 
 @dataclass(frozen=True)
@@ -106,12 +114,17 @@ class View:
     label: str
     limb: Limb
     surface: Surface
-    outline: Polygon
     outline_ring: Ring
     regions: dict[str, Region]
     points: tuple[PointMarker, ...]
     sites: tuple[SensorySite, ...]
     view_box: tuple[float, float, float, float]  # x, y, width, height
+
+    @functools.cached_property
+    def outline(self) -> Polygon:
+        from shapely.geometry import Polygon
+
+        return Polygon(self.outline_ring)
 
     @property
     def short_label(self) -> str:
@@ -129,6 +142,8 @@ class View:
 
     def region_at(self, x: float, y: float) -> Region | None:
         """The region under a point in view coordinates, if any."""
+        from shapely.geometry import Point
+
         where = Point(x, y)
         for region in self.regions.values():
             if region.shape.covers(where):
@@ -150,6 +165,8 @@ def parse_path(d: str) -> tuple[Ring, ...]:
 
 
 def rings_to_shape(rings: tuple[Ring, ...]) -> BaseGeometry:
+    from shapely.geometry import MultiPolygon, Polygon
+
     polygons = [Polygon(ring) for ring in rings]
     return polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
 
@@ -178,7 +195,6 @@ def _load_view(view_id: str) -> View:
             label=element.get("data-label", region_id),
             zone=Zone(element.get("data-zone", "")),
             rings=rings,
-            shape=rings_to_shape(rings),
         )
     points: list[PointMarker] = []
     sites: list[SensorySite] = []
@@ -194,7 +210,6 @@ def _load_view(view_id: str) -> View:
         label=root.get("data-label", view_id),
         limb=Limb(root.get("data-limb", "")),
         surface=Surface(root.get("data-surface", "")),
-        outline=Polygon(outline_ring),
         outline_ring=outline_ring,
         regions=regions,
         points=tuple(points),

@@ -1,7 +1,8 @@
 """Numbers from a body map, computed from the real geometry with shapely.
 
 Affected area is the union of marked regions and freehand paint (after later
-eraser strokes), clipped to the outline, so overlaps count once.
+eraser strokes), clipped to the outline, so overlaps count once. shapely is
+imported by the functions that need it, so importing this module stays cheap.
 """
 
 from __future__ import annotations
@@ -10,11 +11,7 @@ import enum
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from shapely import affinity
-from shapely.geometry import LineString, Point
-from shapely.geometry.base import BaseGeometry
-from shapely.ops import unary_union
+from typing import TYPE_CHECKING
 
 from acuchart.bodymap.geometry import (
     FOOT_LIMBS,
@@ -30,6 +27,9 @@ from acuchart.bodymap.model import BodyMap, Stroke
 from acuchart.bodymap.symptoms import Symptom
 from acuchart.patients import Limb
 
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
 # A zone counts towards the proximal extent when at least this share of it is affected,
 # so a brush stroke that grazes a border does not move the extent.
 EXTENT_THRESHOLD = 0.02
@@ -38,6 +38,8 @@ REGION_COVER_THRESHOLD = 0.2
 
 
 def stroke_shape(stroke: Stroke) -> BaseGeometry:
+    from shapely.geometry import LineString, Point
+
     radius = stroke.width / 2
     if len(stroke.points) == 1:
         return Point(stroke.points[0]).buffer(radius, quad_segs=8)
@@ -78,6 +80,9 @@ def affected_shape(body_map: BodyMap, view_id: str, symptom: Symptom | None = No
     parts += [
         g for stroke, g in painted_strokes(body_map, view_id) if symptom in (None, stroke.symptom)
     ]
+    from shapely.geometry import Point
+    from shapely.ops import unary_union
+
     shape = unary_union(parts) if parts else Point(0, 0).buffer(0)
     body_map.cache[key] = shape
     return shape
@@ -140,6 +145,8 @@ def proximal_extent(body_map: BodyMap, limb: Limb) -> Zone | None:
 
 @functools.cache
 def zone_shape(view_id: str, zone: Zone) -> BaseGeometry:
+    from shapely.ops import unary_union
+
     view = get_view(view_id)
     return unary_union([r.shape for r in view.regions.values() if r.zone == zone])
 
@@ -158,6 +165,8 @@ def _overlap(
     shape_a = affected_shape(a, a_view, symptom)
     shape_b = affected_shape(b, b_view, symptom)
     if mirror:
+        from shapely import affinity
+
         shape_b = affinity.scale(shape_b, -1.0, 1.0, origin=(0, 0))
     return shape_a.intersection(shape_b).area, shape_a.union(shape_b).area
 
@@ -202,6 +211,9 @@ def format_share(value: float) -> str:
 
 
 def summarise(body_map: BodyMap) -> MapSummary:
+    if body_map.is_empty:  # nothing marked: no shapes to build (the editor at start)
+        limbs = (*HAND_LIMBS, *FOOT_LIMBS)
+        return MapSummary(0.0, dict.fromkeys(limbs, 0.0), {}, dict.fromkeys(limbs), None, None)
     return MapSummary(
         overall=overall_percent(body_map),
         by_limb={limb: limb_percent(body_map, limb) for limb in (*HAND_LIMBS, *FOOT_LIMBS)},

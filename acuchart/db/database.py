@@ -175,9 +175,12 @@ def open_database(
     )
     try:
         if upgrade and not read_only:
-            from acuchart.db.migrate import upgrade_to_head
+            from acuchart.db.schema_version import HEAD_REVISION, stored_revision
 
-            upgrade_to_head(database)
+            if stored_revision(engine) != HEAD_REVISION:
+                from acuchart.db.migrate import upgrade_to_head
+
+                upgrade_to_head(database)
             if path is not None:
                 sqlite.refresh_planner_statistics(engine)
         else:

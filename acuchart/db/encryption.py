@@ -246,7 +246,7 @@ def _row_counts(connection: sqlcipher.Connection) -> dict[str, int]:
 
 
 def _keep_plain_copy(plain_path: Path) -> Path:
-    from acuchart.db.migrate import BACKUP_FOLDER_NAME
+    from acuchart.locations import BACKUP_FOLDER_NAME
 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     name = f"{plain_path.stem}-{UNENCRYPTED_COPY_LABEL}-{stamp}.db"

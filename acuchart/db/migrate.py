@@ -17,9 +17,9 @@ from sqlalchemy.pool import NullPool
 from acuchart.db import sqlite
 from acuchart.db.database import Database, create_database_engine
 from acuchart.db.errors import DatabaseOpenError
+from acuchart.locations import BACKUP_FOLDER_NAME as BACKUP_FOLDER_NAME
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-BACKUP_FOLDER_NAME = "backups"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

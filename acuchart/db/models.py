@@ -142,7 +142,10 @@ class Visit(Base):
 
     patient: Mapped[Patient] = relationship(back_populates="visits")
 
-    __table_args__ = (Index("ix_visits_patient_started", "patient_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_visits_patient_started", "patient_id", "started_at"),
+        Index("ix_visits_started", "started_at", "id"),  # the clinic's notes, newest first
+    )
 
 
 class BodyMapMark(Base):

@@ -70,6 +70,48 @@ PATIENT_FTS_TRIGGERS = (
 PATIENT_FTS_TRIGGER_NAMES = ("patients_fts_insert", "patients_fts_delete", "patients_fts_update")
 REBUILD_PATIENT_FTS = f"INSERT INTO {PATIENT_FTS_TABLE}({PATIENT_FTS_TABLE}) VALUES ('rebuild')"
 
+# The full-text index over session notes: contentless (the notes are stored once, in
+# visit_notes), fed by triggers with every text value of the note's JSON document, so raw
+# SQL and bulk writes keep it in step too. FTS5 folds case and accents itself here because
+# the notes are not stored folded. Migrations use these statements: changing them needs a
+# new migration.
+NOTE_FTS_TABLE = "visit_note_fts"
+CREATE_NOTE_FTS = (
+    f"CREATE VIRTUAL TABLE {NOTE_FTS_TABLE} USING fts5("
+    "body, content='', tokenize='unicode61 remove_diacritics 2')"
+)
+
+
+def note_text_sql(document: str) -> str:
+    """SQL for the searchable text of a note document: its text values, space-separated
+    (a document that is not JSON, written behind the app's back, is indexed as it is)."""
+    values = f"(SELECT group_concat(value, ' ') FROM json_tree({document}) WHERE type = 'text')"
+    return f"(CASE WHEN json_valid({document}) THEN {values} ELSE {document} END)"
+
+
+_NOTE_FTS_ADD = (
+    f"INSERT INTO {NOTE_FTS_TABLE}(rowid, body)"
+    f" VALUES (new.visit_id, {note_text_sql('new.content')});"
+)
+_NOTE_FTS_REMOVE = (
+    f"INSERT INTO {NOTE_FTS_TABLE}({NOTE_FTS_TABLE}, rowid, body)"
+    f" VALUES ('delete', old.visit_id, {note_text_sql('old.content')});"
+)
+NOTE_FTS_TRIGGERS = {
+    "visit_notes_fts_insert": "CREATE TRIGGER visit_notes_fts_insert AFTER INSERT ON visit_notes"
+    f"\nBEGIN {_NOTE_FTS_ADD} END",
+    "visit_notes_fts_delete": "CREATE TRIGGER visit_notes_fts_delete AFTER DELETE ON visit_notes"
+    f"\nBEGIN {_NOTE_FTS_REMOVE} END",
+    "visit_notes_fts_update": "CREATE TRIGGER visit_notes_fts_update"
+    " AFTER UPDATE OF content ON visit_notes"
+    f"\nBEGIN {_NOTE_FTS_REMOVE} {_NOTE_FTS_ADD} END",
+}
+FILL_NOTE_FTS = (
+    f"INSERT INTO {NOTE_FTS_TABLE}(rowid, body) "
+    f"SELECT visit_id, {note_text_sql('visit_notes.content')} FROM visit_notes"
+)
+
+
 # The database-level lock on signed visits (the third wall, under the services and the ORM
 # guard in acuchart.db.signing_guard): raw SQL and bulk statements are refused too. A note
 # stays writable until its own signature is stored; a visit row is locked once its status is
@@ -147,6 +189,7 @@ EXPECTED_TRIGGERS = (
     dict(zip(PATIENT_FTS_TRIGGER_NAMES, PATIENT_FTS_TRIGGERS, strict=True))
     | SIGNED_VISIT_TRIGGERS
     | AUDIT_LOG_TRIGGERS
+    | NOTE_FTS_TRIGGERS
 )
 
 
@@ -165,7 +208,9 @@ def restore_missing_triggers(connection: Connection) -> list[str]:
 
 def is_fts_shadow_table(name: str) -> bool:
     """FTS5 keeps its own tables; migrations and ``alembic check`` must not touch them."""
-    return name == PATIENT_FTS_TABLE or name.startswith(PATIENT_FTS_TABLE + "_")
+    return any(
+        name == fts or name.startswith(fts + "_") for fts in (PATIENT_FTS_TABLE, NOTE_FTS_TABLE)
+    )
 
 
 def fts_prefix_query(words: list[str]) -> str:

@@ -13,9 +13,8 @@ import os
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher, Type
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -35,6 +34,9 @@ from acuchart.keystore import (
 from acuchart.locations import keystore_path
 from acuchart.services.audit import record
 from acuchart.services.clinic import AUTO_LOCK_MINUTES, get_setting
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 from acuchart.validation import ValidationError
 
 DEFAULT_AUTO_LOCK_MINUTES = 10
@@ -45,6 +47,8 @@ _DUMMY_PASSWORD = "not anyone's password"
 
 
 def _hasher(argon2: Argon2Parameters) -> PasswordHasher:
+    from argon2 import PasswordHasher, Type
+
     return PasswordHasher(
         time_cost=argon2.time_cost,
         memory_cost=argon2.memory_cost_kib,
@@ -67,6 +71,8 @@ def _nfc(password: str) -> str:
 
 
 def _verifies(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
         return hasher.verify(password_hash, _nfc(password))
     except (VerificationError, InvalidHashError):

@@ -36,6 +36,9 @@ def run_gui(location: str) -> int:
     apply_style(app)
     window = MainWindow(UiSettings.at(config_dir() / "workstation.ini"))
     sys.excepthook = lambda kind, error, trace: report_unexpected_error(window, error, trace)
+    from acuchart.ui.startup_probe import install_if_asked
+
+    probe = install_if_asked(app, window)  # noqa: F841 (kept alive while the app runs)
     window.show()
     window.start(location)
     status = app.exec()

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from acuchart.ui.chart_view import PatientChartView
     from acuchart.ui.lock import IdleWatcher, LockScreen
     from acuchart.ui.login import ChartSetUp, LoginPlan, SignedIn, StartPlan
+    from acuchart.ui.note_search_dialog import NoteSearchDialog
     from acuchart.ui.patient_form import PatientForm, SaveFunction
     from acuchart.ui.patient_list_panel import PatientListPanel
 
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self._title_note = ""
         self._clinic_name = ""
         self.demo_label: QLabel | None = None
+        self.note_search: NoteSearchDialog | None = None
 
         self.status_placeholder = placeholder(self.tr("Opening the chart…"), "startupMessage")
         # Page 0 is the app (this message, then the list and chart); page 1 the lock screen.
@@ -158,6 +160,9 @@ class MainWindow(QMainWindow):
         self.archive_action = self._action(self.tr("Archive"), "actionArchive")
         self.delete_action = self._action(self.tr("Delete…"), "actionDeletePatient")
         self.find_action = self._action(self.tr("Find patient"), "actionFind", "Ctrl+F")
+        self.search_notes_action = self._action(
+            self.tr("Search notes…"), "actionSearchNotes", "Ctrl+Shift+F"
+        )
         self.lock_action = self._action(self.tr("Lock now"), "actionLock", "Ctrl+L")
         self.quit_action = self._action(
             self.tr("Quit"), "actionQuit", QKeySequence.StandardKey.Quit
@@ -177,6 +182,7 @@ class MainWindow(QMainWindow):
         self.archive_action.triggered.connect(self.toggle_archived)
         self.delete_action.triggered.connect(self.delete_patient)
         self.find_action.triggered.connect(self.focus_search)
+        self.search_notes_action.triggered.connect(self.open_note_search)
         self.lock_action.triggered.connect(self.lock)
         self.quit_action.triggered.connect(self.close)
 
@@ -192,8 +198,8 @@ class MainWindow(QMainWindow):
         menu = self.patient_menu = self.menuBar().addMenu(self.tr("&Patient"))
         for action in (
             self.new_patient_action, self.edit_patient_action, self.new_visit_action,
-            self.export_map_action, self.print_action, self.find_action, self.archive_action,
-            self.delete_action,
+            self.export_map_action, self.print_action, self.find_action,
+            self.search_notes_action, self.archive_action, self.delete_action,
         ):  # fmt: skip
             menu.addAction(action)
         menu.addSeparator()
@@ -214,6 +220,7 @@ class MainWindow(QMainWindow):
         active = record is not None and not record.is_archived
         self.new_patient_action.setEnabled(ready)
         self.find_action.setEnabled(ready)
+        self.search_notes_action.setEnabled(ready)
         self.clinic_action.setEnabled(ready)
         self.handouts_action.setEnabled(ready)
         self.audit_action.setEnabled(ready)
@@ -643,6 +650,27 @@ class MainWindow(QMainWindow):
             return
         self.audit_viewer = AuditViewer(self.database, self.tasks, self)
         self.audit_viewer.open()
+
+    def open_note_search(self) -> None:
+        from acuchart.ui.note_search_dialog import NoteSearchDialog
+
+        if self.database is None:
+            return
+        if self.note_search is None or self.note_search.database is not self.database:
+            self.note_search = NoteSearchDialog(self.database, self)
+            self.note_search.visit_chosen.connect(self.show_visit_note)
+        self.note_search.show()
+        self.note_search.raise_()
+        self.note_search.activateWindow()
+        self.note_search.search.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.note_search.search.selectAll()
+
+    def show_visit_note(self, patient_id: int, visit_id: int) -> None:
+        """A note found by search: that patient's chart, open at that visit's note."""
+        if self.current is None or self.current.id != patient_id:
+            self.show_patient(patient_id)
+        if self.current is not None and self.current.id == patient_id:
+            self.open_visit_note(visit_id)
 
     def edit_handouts(self) -> None:
         from acuchart.ui.handout_editor import HandoutEditor

@@ -56,6 +56,7 @@ class PatientListModel(QAbstractTableModel):
         self._fetch_page = fetch_page
         self._query = PatientQuery(limit=page_size)
         self._rows: list[PatientListRow] = []
+        self._loaded = False
         self._total = 0
         self._today = dt.date.today()
 
@@ -125,7 +126,7 @@ class PatientListModel(QAbstractTableModel):
         self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.set_query(
+        self._change_query(
             self._replace(sort=COLUMNS[column][1], descending=order == Qt.SortOrder.DescendingOrder)
         )
 
@@ -139,10 +140,15 @@ class PatientListModel(QAbstractTableModel):
         return self._total
 
     def set_search_text(self, text: str) -> None:
-        self.set_query(self._replace(text=text))
+        self._change_query(self._replace(text=text))
 
     def set_include_archived(self, include: bool) -> None:
-        self.set_query(self._replace(include_archived=include))
+        self._change_query(self._replace(include_archived=include))
+
+    def _change_query(self, query: PatientQuery) -> None:
+        """Fetch for a new query; the same query again (a header set up twice) costs nothing."""
+        if not self._loaded or query != self._query:
+            self.set_query(query)
 
     def refresh(self) -> None:
         self.set_query(self._query)
@@ -152,6 +158,7 @@ class PatientListModel(QAbstractTableModel):
         self.beginResetModel()
         self._query = query
         self._rows = list(page.rows)
+        self._loaded = True
         self._total = page.total
         self._today = dt.date.today()
         self.endResetModel()

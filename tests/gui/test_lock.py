@@ -193,6 +193,19 @@ def test_an_open_patient_form_is_hidden_while_locked_and_comes_back(
     form.done(0)
 
 
+def test_the_search_notes_window_is_hidden_while_locked(qtbot: QtBot, desk: Desk) -> None:
+    window = desk.window
+    window.open_note_search()
+    dialog = window.note_search
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    window.lock()
+    assert is_locked(window)
+    assert not dialog.isVisible()
+    unlock_with(qtbot, window, PASSWORD)
+    assert dialog.isVisible()
+
+
 def test_a_chart_without_accounts_never_locks(
     database: Database, ui_settings: UiSettings, new_window: NewWindow
 ) -> None:

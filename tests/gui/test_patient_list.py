@@ -113,3 +113,26 @@ def test_patient_list_model_passes_qt_model_checks(
     model = PatientListModel(lambda query: search_patients(database, query))
     model.refresh()
     qtmodeltester.check(model)
+
+
+def test_opening_the_list_asks_the_database_once(qtbot: QtBot, database: Database) -> None:
+    """The header's sort and the archived box set up at start do not refetch the same page."""
+    from acuchart.patient_search import PatientQuery
+    from acuchart.ui.patient_list_panel import PatientListPanel
+
+    add_patients(database)
+    asked: list[PatientQuery] = []
+
+    def fetch(query: PatientQuery):  # type: ignore[no-untyped-def]
+        asked.append(query)
+        return search_patients(database, query)
+
+    model = PatientListModel(fetch)
+    panel = PatientListPanel(model)
+    qtbot.addWidget(panel)
+    model.set_include_archived(False)
+    assert len(asked) == 1
+    assert not asked[0].descending
+    model.set_include_archived(True)
+    model.refresh()
+    assert len(asked) == 3  # a real change, and an explicit refresh, do ask

@@ -161,3 +161,20 @@ def test_clear_view_keeps_other_views() -> None:
     body_map = heel_burning().with_mark("left_foot.dorsal", "ankle", Symptom.COLD, 2)
     cleared = body_map.cleared(SOLE)
     assert cleared.marks == {("left_foot.dorsal", "ankle", Symptom.COLD): 2}
+
+
+def test_an_empty_map_is_summarised_without_building_shapes() -> None:
+    """The start-up shortcut gives what the full computation gives for an empty map."""
+    from acuchart.bodymap import metrics
+    from acuchart.bodymap.geometry import FOOT_LIMBS, HAND_LIMBS
+
+    empty = BodyMap()
+    limbs = (*HAND_LIMBS, *FOOT_LIMBS)
+    assert metrics.summarise(empty) == metrics.MapSummary(
+        overall=metrics.overall_percent(empty),
+        by_limb={limb: metrics.limb_percent(empty, limb) for limb in limbs},
+        by_symptom={},
+        extent={limb: metrics.proximal_extent(empty, limb) for limb in limbs},
+        hand_symmetry=metrics.symmetry(empty, HAND_LIMBS),
+        foot_symmetry=metrics.symmetry(empty, FOOT_LIMBS),
+    )

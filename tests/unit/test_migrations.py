@@ -241,6 +241,10 @@ def test_with_foreign_keys_on_the_same_rebuild_would_cascade_delete(
     notes.save_draft(database, visit_id, charted_note())
     assert table_counts(db_path)["visit_scores"] > 0
     with database.engine.connect() as connection, connection.begin():
+        # The notes index's trigger cannot write while DROP TABLE cascades (SQLite reports
+        # the table locked): one more reason migrations never run with foreign keys on.
+        for name in sqlite_support.NOTE_FTS_TRIGGERS:
+            connection.exec_driver_sql(f"DROP TRIGGER {name}")
         connection.exec_driver_sql("PRAGMA legacy_alter_table=ON")  # as migrations run
         rebuild_tables(connection, "visits")
     counts = table_counts(db_path)
@@ -250,3 +254,27 @@ def test_with_foreign_keys_on_the_same_rebuild_would_cascade_delete(
 
 def triggers_of_connection(connection: Connection) -> set[str]:
     return sqlite_support.trigger_names(connection)
+
+
+def test_the_revision_checked_at_start_is_the_newest_script() -> None:
+    from acuchart.db.schema_version import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION
+
+
+def test_a_current_chart_opens_without_loading_alembic(database: Database, db_path: Path) -> None:
+    """Start-up reads the stored revision; Alembic loads only when a file needs upgrading."""
+    import subprocess
+    import sys
+
+    database.close()
+    script = (
+        "import sys\n"
+        "from acuchart.db.database import open_database\n"
+        f"open_database({str(db_path)!r}).close()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

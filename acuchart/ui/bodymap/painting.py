@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -21,8 +22,6 @@ from PySide6.QtGui import (
     QPolygonF,
     QTransform,
 )
-from shapely.geometry import Polygon
-from shapely.geometry.base import BaseGeometry
 
 from acuchart.bodymap import palette
 from acuchart.bodymap.exam import MonofilamentResult
@@ -30,6 +29,9 @@ from acuchart.bodymap.geometry import Ring, View, get_view
 from acuchart.bodymap.metrics import Change, painted_strokes
 from acuchart.bodymap.model import BodyMap, sites_shown
 from acuchart.bodymap.symptoms import HATCH_TILES, Symptom, fill_opacity
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 SKIN = QColor(palette.SKIN)
 REGION_LINE = QColor(palette.REGION_LINE)
@@ -64,6 +66,8 @@ def rings_path(rings: tuple[Ring, ...]) -> QPainterPath:
 
 def shape_path(shape: BaseGeometry) -> QPainterPath:
     """A shapely area (holes included) as a painter path in the same coordinates."""
+    from shapely.geometry import Polygon
+
     path = QPainterPath()
     path.setFillRule(Qt.FillRule.OddEvenFill)
     polygons = [shape] if isinstance(shape, Polygon) else getattr(shape, "geoms", [])
