@@ -1,5 +1,5 @@
 import sys
 
-from bench.patient_search import main
+from bench.suite import main
 
 sys.exit(main())

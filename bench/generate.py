@@ -119,17 +119,20 @@ def default_path(patients: int = PATIENTS, visits: int = VISITS) -> Path:
 
 
 def course_lengths(rng: random.Random, patients: int, visits: int) -> list[int]:
-    """Visits per patient: LONG_CHARTS long ones, the rest spread to add up to ``visits``."""
-    long_charts = min(LONG_CHARTS, patients, visits // LONG_CHART_VISITS)
-    longest = min(LONGEST_CHARTS, patients - long_charts, visits // LONGEST_CHART_VISITS)
-    lengths = [LONG_CHART_VISITS] * long_charts + [LONGEST_CHART_VISITS] * longest
-    long_charts += longest
-    rest = patients - long_charts
+    """Visits per patient: the long charts (at most half of all visits), the rest spread
+    at random to add up to ``visits``."""
+    budget = visits // 2
+    longest = min(LONGEST_CHARTS, patients, budget // LONGEST_CHART_VISITS)
+    budget -= longest * LONGEST_CHART_VISITS
+    long_charts = min(LONG_CHARTS, patients - longest, budget // LONG_CHART_VISITS)
+    lengths = [LONGEST_CHART_VISITS] * longest + [LONG_CHART_VISITS] * long_charts
+    first_ordinary = len(lengths)
+    rest = patients - first_ordinary
     remaining = visits - sum(lengths)
     mean = remaining / rest if rest else 0
     lengths += [rng.randint(0, max(0, round(2 * mean) - 1)) for _ in range(rest)]
     difference = visits - sum(lengths)
-    ordinary = list(range(long_charts, patients))
+    ordinary = range(first_ordinary, patients)
     while difference and ordinary:
         index = rng.choice(ordinary)
         step = 1 if difference > 0 else -1

@@ -81,6 +81,11 @@ class Region:
     def shape(self) -> BaseGeometry:
         return rings_to_shape(self.rings)
 
+    @functools.cached_property
+    def area(self) -> float:
+        """mm²; kept, since every map figure adds region areas up."""
+        return float(self.shape.area)
+
 
 @dataclass(frozen=True)
 class PointMarker:
@@ -125,6 +130,10 @@ class View:
         from shapely.geometry import Polygon
 
         return Polygon(self.outline_ring)
+
+    @functools.cached_property
+    def outline_area(self) -> float:
+        return float(self.outline.area)
 
     @property
     def short_label(self) -> str:

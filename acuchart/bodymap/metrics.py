@@ -88,19 +88,40 @@ def affected_shape(body_map: BodyMap, view_id: str, symptom: Symptom | None = No
     return shape
 
 
-def marked_regions(body_map: BodyMap, view_id: str, symptom: Symptom | None = None) -> set[str]:
-    return {r for (v, r, s) in body_map.marks if v == view_id and symptom in (None, s)}
+def _marks_index(body_map: BodyMap) -> dict[tuple[str, Symptom | None], frozenset[str]]:
+    """Marked regions by (view, symptom) and by (view, None), built once per map value:
+    a course's figures ask for them thousands of times."""
+    key = ("marks index",)
+    if key not in body_map.cache:
+        index: dict[tuple[str, Symptom | None], set[str]] = {}
+        for view_id, region_id, symptom in body_map.marks:
+            index.setdefault((view_id, None), set()).add(region_id)
+            index.setdefault((view_id, symptom), set()).add(region_id)
+        body_map.cache[key] = {group: frozenset(regions) for group, regions in index.items()}
+    cached: dict[tuple[str, Symptom | None], frozenset[str]] = body_map.cache[key]
+    return cached
+
+
+def marked_regions(
+    body_map: BodyMap, view_id: str, symptom: Symptom | None = None
+) -> frozenset[str]:
+    return _marks_index(body_map).get((view_id, symptom), frozenset())
 
 
 def has_paint(body_map: BodyMap, view_id: str) -> bool:
-    return any(s.view_id == view_id and not s.is_eraser for s in body_map.strokes)
+    key = ("painted views",)
+    if key not in body_map.cache:
+        body_map.cache[key] = frozenset(
+            stroke.view_id for stroke in body_map.strokes if not stroke.is_eraser
+        )
+    return view_id in body_map.cache[key]
 
 
 def affected_area(body_map: BodyMap, view_id: str, symptom: Symptom | None = None) -> float:
     """Area of ``affected_shape``; regions never overlap, so without paint it is a plain sum."""
     if not has_paint(body_map, view_id):
         regions = get_view(view_id).regions
-        return sum(regions[r].shape.area for r in marked_regions(body_map, view_id, symptom))
+        return sum(regions[r].area for r in marked_regions(body_map, view_id, symptom))
     return float(affected_shape(body_map, view_id, symptom).area)
 
 
@@ -110,15 +131,15 @@ def _share(parts: Iterable[tuple[float, float]]) -> float:
 
 
 def view_percent(body_map: BodyMap, view_id: str, symptom: Symptom | None = None) -> float:
-    return 100.0 * affected_area(body_map, view_id, symptom) / get_view(view_id).outline.area
+    return 100.0 * affected_area(body_map, view_id, symptom) / get_view(view_id).outline_area
 
 
 def limb_percent(body_map: BodyMap, limb: Limb, symptom: Symptom | None = None) -> float:
-    return _share((affected_area(body_map, v.id, symptom), v.outline.area) for v in views_of(limb))
+    return _share((affected_area(body_map, v.id, symptom), v.outline_area) for v in views_of(limb))
 
 
 def overall_percent(body_map: BodyMap, symptom: Symptom | None = None) -> float:
-    return _share((affected_area(body_map, v, symptom), get_view(v).outline.area) for v in VIEW_IDS)
+    return _share((affected_area(body_map, v, symptom), get_view(v).outline_area) for v in VIEW_IDS)
 
 
 def proximal_extent(body_map: BodyMap, limb: Limb) -> Zone | None:
@@ -128,19 +149,24 @@ def proximal_extent(body_map: BodyMap, limb: Limb) -> Zone | None:
     for zone in views[0].zones:
         affected = total = 0.0
         for view in views:
-            shape = zone_shape(view.id, zone)
             if has_paint(body_map, view.id):
+                shape = zone_shape(view.id, zone)
                 affected += affected_shape(body_map, view.id).intersection(shape).area
             else:
                 affected += sum(
-                    view.regions[r].shape.area
+                    view.regions[r].area
                     for r in marked_regions(body_map, view.id)
                     if view.regions[r].zone is zone
                 )
-            total += shape.area
+            total += zone_area(view.id, zone)
         if total and affected / total >= EXTENT_THRESHOLD:
             highest = zone
     return highest
+
+
+@functools.cache
+def zone_area(view_id: str, zone: Zone) -> float:
+    return float(zone_shape(view_id, zone).area)
 
 
 @functools.cache
@@ -159,8 +185,8 @@ def _overlap(
         regions = get_view(a_view).regions
         first, second = marked_regions(a, a_view, symptom), marked_regions(b, b_view, symptom)
         return (
-            sum(regions[r].shape.area for r in first & second),
-            sum(regions[r].shape.area for r in first | second),
+            sum(regions[r].area for r in first & second),
+            sum(regions[r].area for r in first | second),
         )
     shape_a = affected_shape(a, a_view, symptom)
     shape_b = affected_shape(b, b_view, symptom)
@@ -211,9 +237,38 @@ def format_share(value: float) -> str:
 
 
 def summarise(body_map: BodyMap) -> MapSummary:
+    """The map's figures. Maps repeat (a map copied forward, visit after visit), so figures
+    are kept by the map's content, for the last few thousand different maps."""
     if body_map.is_empty:  # nothing marked: no shapes to build (the editor at start)
         limbs = (*HAND_LIMBS, *FOOT_LIMBS)
         return MapSummary(0.0, dict.fromkeys(limbs, 0.0), {}, dict.fromkeys(limbs), None, None)
+    return _summary_of(_content_key(body_map), body_map)
+
+
+def _content_key(body_map: BodyMap) -> tuple[object, ...]:
+    return (
+        frozenset(body_map.marks.items()),
+        body_map.strokes,
+        frozenset(body_map.monofilament.items()),
+        frozenset(body_map.vibration.items()),
+    )
+
+
+_summaries: dict[tuple[object, ...], MapSummary] = {}
+SUMMARIES_KEPT = 4096
+
+
+def _summary_of(key: tuple[object, ...], body_map: BodyMap) -> MapSummary:
+    found = _summaries.get(key)
+    if found is None:
+        found = _summarise(body_map)
+        if len(_summaries) >= SUMMARIES_KEPT:
+            _summaries.pop(next(iter(_summaries)))  # the oldest first
+        _summaries[key] = found
+    return found
+
+
+def _summarise(body_map: BodyMap) -> MapSummary:
     return MapSummary(
         overall=overall_percent(body_map),
         by_limb={limb: limb_percent(body_map, limb) for limb in (*HAND_LIMBS, *FOOT_LIMBS)},

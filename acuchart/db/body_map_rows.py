@@ -67,29 +67,48 @@ def load_body_maps(session: Session, visit_ids: list[int]) -> dict[int, BodyMap]
     strokes: dict[int, list[Stroke]] = {v: [] for v in visit_ids}
     monofilament: dict[int, dict[tuple[Limb, str], MonofilamentResult]] = {v: {} for v in visit_ids}
     vibration: dict[int, dict[Limb, VibrationResult]] = {v: {} for v in visit_ids}
+    # Plain rows, not ORM objects: a long course has tens of thousands of marks, and maps
+    # are values (nothing here is changed through the session).
     for chunk_start in range(0, len(visit_ids), 500):
         chunk = visit_ids[chunk_start : chunk_start + 500]
-        for mark in session.scalars(select(BodyMapMark).where(BodyMapMark.visit_id.in_(chunk))):
-            marks[mark.visit_id][(mark.view_id, mark.region_id, mark.symptom)] = mark.intensity
-        for row in session.scalars(
-            select(BodyMapStroke)
+        for visit_id, view_id, region_id, symptom, intensity in session.execute(
+            select(
+                BodyMapMark.visit_id,
+                BodyMapMark.view_id,
+                BodyMapMark.region_id,
+                BodyMapMark.symptom,
+                BodyMapMark.intensity,
+            ).where(BodyMapMark.visit_id.in_(chunk))
+        ):
+            marks[visit_id][(view_id, region_id, symptom)] = intensity
+        for visit_id, view_id, paint, intensity, width, points in session.execute(
+            select(
+                BodyMapStroke.visit_id,
+                BodyMapStroke.view_id,
+                BodyMapStroke.symptom,
+                BodyMapStroke.intensity,
+                BodyMapStroke.width_mm,
+                BodyMapStroke.points,
+            )
             .where(BodyMapStroke.visit_id.in_(chunk))
             .order_by(BodyMapStroke.visit_id, BodyMapStroke.position)
         ):
-            strokes[row.visit_id].append(
-                Stroke(
-                    row.view_id, row.symptom, row.intensity, row.width_mm, decode_points(row.points)
-                )
+            strokes[visit_id].append(
+                Stroke(view_id, paint, intensity, width, decode_points(points))
             )
-        for finding in session.scalars(
-            select(SensoryFinding).where(SensoryFinding.visit_id.in_(chunk))
+        for visit_id, limb, test, site_id, result in session.execute(
+            select(
+                SensoryFinding.visit_id,
+                SensoryFinding.limb,
+                SensoryFinding.test,
+                SensoryFinding.site_id,
+                SensoryFinding.result,
+            ).where(SensoryFinding.visit_id.in_(chunk))
         ):
-            if finding.test is SensoryTest.MONOFILAMENT:
-                monofilament[finding.visit_id][(finding.limb, finding.site_id)] = (
-                    MonofilamentResult(finding.result)
-                )
+            if test is SensoryTest.MONOFILAMENT:
+                monofilament[visit_id][(limb, site_id)] = MonofilamentResult(result)
             else:
-                vibration[finding.visit_id][finding.limb] = VibrationResult(finding.result)
+                vibration[visit_id][limb] = VibrationResult(result)
     return {
         v: BodyMap(
             marks=marks[v],

@@ -24,6 +24,7 @@ from acuchart.db import (
     sqlite,
 )
 from acuchart.db.errors import DatabaseOpenError
+from acuchart.errors import ChartError
 from acuchart.locations import keystore_path
 
 
@@ -42,6 +43,11 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(str(url.database))
 
 
+class DatabaseClosedError(ChartError):
+    def __init__(self, where: str) -> None:
+        super().__init__(f"The chart “{where}” is closed: nothing more is written to it.")
+
+
 @dataclass
 class Database:
     """An open database: one engine, and sessions for units of work."""
@@ -52,6 +58,7 @@ class Database:
     _writer: sessionmaker[Session]
     # The SQLCipher data key of an encrypted file (for encrypted backups); None when plain.
     key: bytes | None = field(default=None, repr=False)
+    closed: bool = field(default=False, repr=False)
 
     @property
     def path(self) -> Path | None:
@@ -67,7 +74,12 @@ class Database:
 
     @contextlib.contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        Refused once the database is closed (a damaged file, a restore under way): a timer
+        firing late must not write to it."""
+        if self.closed:
+            raise DatabaseClosedError(self.display_name)
         with self._writer.begin() as session:
             yield session
 
@@ -78,7 +90,16 @@ class Database:
             yield session
 
     def close(self) -> None:
+        self.closed = True
         self.engine.dispose()
+
+
+def _refuse_if_damaged(path: Path, key: bytes | None) -> None:
+    from acuchart.db.health import damage_error, quick_check_problems
+
+    problems = quick_check_problems(path, key)
+    if problems:
+        raise damage_error(path, problems)
 
 
 def create_database_engine(url: URL, *, read_only: bool = False, **options: Any) -> Engine:
@@ -177,11 +198,16 @@ def open_database(
         if upgrade and not read_only:
             from acuchart.db.schema_version import HEAD_REVISION, stored_revision
 
-            if stored_revision(engine) != HEAD_REVISION:
+            upgraded = stored_revision(engine) != HEAD_REVISION
+            if upgraded:
                 from acuchart.db.migrate import upgrade_to_head
 
+                if exists and not quick_check and path is not None:
+                    _refuse_if_damaged(path, key)  # checked before the upgrade writes
                 upgrade_to_head(database)
-            if path is not None:
+            # Fresh statistics after a checked open or an upgrade; a window that defers the
+            # check refreshes them after it (acuchart.db.health), not before.
+            if path is not None and (quick_check or upgraded or not sqlite.has_statistics(engine)):
                 sqlite.refresh_planner_statistics(engine)
         else:
             with engine.connect():

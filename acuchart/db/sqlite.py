@@ -329,6 +329,15 @@ def _check_readable_and_writable(path: Path) -> None:
         )
 
 
+def has_statistics(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return bool(
+            connection.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            ).scalar()
+        )
+
+
 def refresh_planner_statistics(engine: Engine) -> None:
     """Give SQLite's query planner row statistics (sqlite_stat1).
 

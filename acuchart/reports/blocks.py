@@ -8,10 +8,23 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from acuchart.reports.fonts import markup
+from acuchart.reports.fonts import font_runs, markup
 from acuchart.reports.layout import MUTED, RULE, SHADE, Styles
+
+CELL_PADDING = 3
+
+
+def fits_one_line(value: str, style: ParagraphStyle, width: float) -> bool:
+    """Plain text in the main font that fits ``width``: no paragraph needed to draw it."""
+    if "\n" in value:
+        return False
+    runs = list(font_runs(value, style.fontName))
+    if len(runs) > 1 or (runs and runs[0][0] != style.fontName):
+        return False
+    return bool(pdfmetrics.stringWidth(value, style.fontName, style.fontSize) <= width)
 
 
 def text(value: str, style: object) -> Paragraph:
@@ -64,17 +77,28 @@ def grid_table(
         ]
     ]
     data += [
-        [text(cell, cell_right if i in right else styles.cell) for i, cell in enumerate(row)]
+        [
+            cell
+            if fits_one_line(cell, styles.cell, widths[i] - 2 * CELL_PADDING)
+            else text(cell, cell_right if i in right else styles.cell)
+            for i, cell in enumerate(row)
+        ]
         for row in rows
     ]
     table = Table(data, colWidths=list(widths), repeatRows=1)
-    commands = [
+    commands: list[tuple[object, ...]] = [
+        # Cells that fit on one line are drawn as plain strings in the cell style: a long
+        # course's table has thousands of them, and a paragraph each is slow to lay out.
+        ("FONT", (0, 1), (-1, -1), styles.cell.fontName, styles.cell.fontSize),
+        ("LEADING", (0, 1), (-1, -1), styles.cell.leading),
+        ("TEXTCOLOR", (0, 1), (-1, -1), styles.cell.textColor),
+        *(("ALIGN", (i, 1), (i, -1), "RIGHT") for i in sorted(right)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, MUTED),
         ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]

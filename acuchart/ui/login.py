@@ -162,7 +162,7 @@ def plan_start(location: str) -> StartPlan:
         return LoginPlan(account_names(path), path=path)
     if path is not None and not path.exists():
         return NeedsSetup(path)
-    database = open_database(location)
+    database = open_database(location, quick_check=False)  # checked in the background
     try:
         if has_accounts(database):
             names = [account.login for account in list_accounts(database)]
@@ -214,7 +214,7 @@ def _signed_in_with_key(
     from acuchart.db.database import open_database
     from acuchart.services import accounts
 
-    database = open_database(str(path), key=data_key)
+    database = open_database(str(path), key=data_key, quick_check=False)
     try:
         if reset:
             accounts.reset_password(database, login, password)

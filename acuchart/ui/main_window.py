@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -40,15 +41,31 @@ if TYPE_CHECKING:
     from acuchart.backups import BackupResult, BackupSummary
     from acuchart.clinic import ClinicProfile
     from acuchart.db.database import Database
+    from acuchart.db.health import HealthCheck
     from acuchart.patients import PatientRecord
+    from acuchart.ui.bodymap.panel import BodyMapPanel
+    from acuchart.ui.bodymap.progress import ProgressPanel
     from acuchart.ui.chart_view import PatientChartView
     from acuchart.ui.lock import IdleWatcher, LockScreen
     from acuchart.ui.login import ChartSetUp, LoginPlan, SignedIn, StartPlan
     from acuchart.ui.note_search_dialog import NoteSearchDialog
+    from acuchart.ui.notes.panel import NotePanel
+    from acuchart.ui.notes.scores_panel import ScoresPanel
     from acuchart.ui.patient_form import PatientForm, SaveFunction
     from acuchart.ui.patient_list_panel import PatientListPanel
+    from acuchart.visits import VisitSummary
 
 APP_TITLE = "AcuChart"
+
+
+@dataclass(frozen=True)
+class ChartTabs:
+    note: NotePanel
+    body_map: BodyMapPanel
+    progress: ProgressPanel
+    scores: ScoresPanel
+
+
 DEMO_NOTE = "Demo chart — not encrypted"
 DEMO_LABEL_STYLE = (
     "background: #ffe066; color: #3d3000; font-weight: 600; padding: 2px 10px; border-radius: 4px;"
@@ -104,7 +121,11 @@ class MainWindow(QMainWindow):
         self._title_note = ""
         self._clinic_name = ""
         self.demo_label: QLabel | None = None
+        self._chart_tabs: ChartTabs | None = None
         self.note_search: NoteSearchDialog | None = None
+        self.health_check: HealthCheck | None = None
+        self.health_worker: TaskRunner | None = None
+        self.health_problems: list[str] | None = None  # None until the check has run
 
         self.status_placeholder = placeholder(self.tr("Opening the chart…"), "startupMessage")
         # Page 0 is the app (this message, then the list and chart); page 1 the lock screen.
@@ -335,7 +356,7 @@ class MainWindow(QMainWindow):
         def job() -> Database:
             from acuchart.db.database import open_database
 
-            return open_database(location)
+            return open_database(location, quick_check=False)
 
         self.location = location
         self.status_placeholder.setText(self.tr(f"Opening the chart…\n{location}"))
@@ -396,28 +417,7 @@ class MainWindow(QMainWindow):
 
         self.list_panel.currentPatientChanged.connect(self.show_patient)
         self.list_panel.patientActivated.connect(self.open_chart)
-        from acuchart.ui.bodymap.panel import BodyMapPanel
-        from acuchart.ui.notes.panel import NotePanel
-
-        self.note_panel = NotePanel(database, self.tasks)
-        self.chart.add_tab(self.note_panel, self.tr("Note"))
-        self.note_panel.signed.connect(self._visit_signed)
-        self.note_panel.saved.connect(self._remember_draft)
-        self.body_map_panel = BodyMapPanel(database, self.tasks)
-        self.chart.add_tab(self.body_map_panel, self.tr("Body map"))
-        from acuchart.ui.bodymap.progress import ProgressPanel
-
-        self.progress_panel = ProgressPanel(database, self.tasks)
-        self.chart.add_tab(self.progress_panel, self.tr("Progress"))
-        self.body_map_panel.saved.connect(lambda _: self.progress_panel.mark_stale())
-        from acuchart.ui.notes.scores_panel import ScoresPanel
-
-        self.scores_panel = ScoresPanel(database, self.tasks)
-        self.chart.add_tab(self.scores_panel, self.tr("Scores"))
-        self.note_panel.saved.connect(lambda *_: self.scores_panel.mark_stale())
-        self.note_panel.saved.connect(self._refresh_needled_points)
-        self._add_tab_shortcuts()
-        self.patient_menu.addAction(self.note_panel.sign_action)
+        self._chart_tabs = None  # the note, body map, progress and scores tabs: built on demand
         self.chart.visitOpened.connect(self.open_visit_note)
         self.chart.newVisitRequested.connect(self.new_visit)
         self.chart.editRequested.connect(self.edit_patient)
@@ -428,11 +428,107 @@ class MainWindow(QMainWindow):
             lambda checked: self.settings.set(keys.SHOW_ARCHIVED, checked)
         )
         if account is not None:
-            self.note_panel.signed_by = account.display_name
             self._watch_idle(database)
         self._update_actions()
         self.list_panel.focus_search()
         self.return_to_open_draft()
+        self.check_health(database)
+        # The chart's tabs are built once the list is on screen, while the first name is typed.
+        QTimer.singleShot(0, self._prepare_chart_tabs)
+
+    def _prepare_chart_tabs(self) -> None:
+        if self.database is not None and self.chart is not None and not self.closed:
+            self.chart_tabs()
+
+    def chart_tabs(self) -> ChartTabs:
+        """The note, body map, progress and scores tabs, built the first time they are needed."""
+        if self._chart_tabs is None:
+            assert self.database is not None
+            assert self.chart is not None
+            self._chart_tabs = self._build_chart_tabs(self.database, self.chart)
+        return self._chart_tabs
+
+    def _build_chart_tabs(self, database: Database, chart: PatientChartView) -> ChartTabs:
+        from acuchart.ui.bodymap.panel import BodyMapPanel
+        from acuchart.ui.bodymap.progress import ProgressPanel
+        from acuchart.ui.notes.panel import NotePanel
+        from acuchart.ui.notes.scores_panel import ScoresPanel
+
+        note = NotePanel(database, self.tasks)
+        body_map = BodyMapPanel(database, self.tasks)
+        progress = ProgressPanel(database, self.tasks)
+        scores = ScoresPanel(database, self.tasks)
+        tabs = ChartTabs(note, body_map, progress, scores)
+        chart.add_tab(note, self.tr("Note"))
+        chart.add_tab(body_map, self.tr("Body map"))
+        chart.add_tab(progress, self.tr("Progress"))
+        chart.add_tab(scores, self.tr("Scores"))
+        note.signed.connect(self._visit_signed)
+        note.saved.connect(self._remember_draft)
+        note.saved.connect(lambda *_: scores.mark_stale())
+        note.saved.connect(self._refresh_needled_points)
+        body_map.saved.connect(lambda _: progress.mark_stale())
+        self._add_tab_shortcuts()
+        self.patient_menu.addAction(note.sign_action)
+        if self.account is not None:
+            note.signed_by = self.account.display_name
+        if self.locked:
+            note.sign_action.setEnabled(False)
+        if self.current is not None:  # a patient shown before the tabs were built
+            self._show_in_tabs(tabs, self.current)
+        return tabs
+
+    @property
+    def note_panel(self) -> NotePanel:
+        return self.chart_tabs().note
+
+    @property
+    def body_map_panel(self) -> BodyMapPanel:
+        return self.chart_tabs().body_map
+
+    @property
+    def progress_panel(self) -> ProgressPanel:
+        return self.chart_tabs().progress
+
+    @property
+    def scores_panel(self) -> ScoresPanel:
+        return self.chart_tabs().scores
+
+    def check_health(self, database: Database) -> None:
+        """SQLite's quick_check, in a thread of its own: it reads the whole file, and the
+        chart is usable meanwhile. Damage stops the chart (nothing more is written to the
+        file) and offers the newest good backup; a sound file gets fresh planner statistics."""
+        from acuchart.db.health import HealthCheck
+
+        if database.path is None:
+            return
+        check = self.health_check = HealthCheck(database.path, database.key)
+        if self.health_worker is None:
+            self.health_worker = TaskRunner(self)
+        self.health_worker.run(
+            check.check_and_refresh,
+            lambda problems: self._checked(database, problems),
+            lambda error: self._checked(database, [describe_error(error)]),
+        )
+
+    def _checked(self, database: Database, problems: list[str]) -> None:
+        from acuchart.db.health import damage_error
+
+        self.health_problems = problems
+        if not problems or database is not self.database or database.path is None:
+            return
+        message = str(damage_error(database.path, problems))
+        self.backups.start(None)  # no backup is made of a damaged file
+        self.database = None
+        database.close()
+        if self.splitter is not None:
+            self.splitter.setEnabled(False)
+        self.status_placeholder = placeholder(message, "damagedMessage")
+        self.pages.addWidget(self.status_placeholder)
+        self.pages.setCurrentWidget(self.status_placeholder)
+        self._update_actions()
+        self.offer_newest_backup(message)
+        self.show_error(self.tr("The chart is damaged"), message)
 
     # -- showing a patient --------------------------------------------------
     def show_patient(self, patient_id: int | None) -> None:
@@ -454,14 +550,24 @@ class MainWindow(QMainWindow):
         else:
             visits = list_visits(self.database, self.current.id)
             self.chart.show_patient(self.current, visits)
-            self.note_panel.show_visits(visits)
-            self.body_map_panel.show_visits(visits, patient_name=self.current.display_name)
-            self.progress_panel.show_patient(self.current.id, self.current.limbs_affected)
-            self.scores_panel.show_patient(self.current.id)
+            self._show_in_tabs(self.chart_tabs(), self.current, visits)
             self.chart_stack.setCurrentWidget(self.chart)
             if self.current.id != shown_before:  # a refresh after a save is not a new view
                 self._record_view(self.current.id)
         self._update_actions()
+
+    def _show_in_tabs(
+        self, tabs: ChartTabs, record: PatientRecord, visits: list[VisitSummary] | None = None
+    ) -> None:
+        if visits is None:
+            from acuchart.services.visits import list_visits
+
+            assert self.database is not None
+            visits = list_visits(self.database, record.id)
+        tabs.note.show_visits(visits)
+        tabs.body_map.show_visits(visits, patient_name=record.display_name)
+        tabs.progress.show_patient(record.id, record.limbs_affected)
+        tabs.scores.show_patient(record.id)
 
     def _record_view(self, patient_id: int) -> None:
         """Each chart opened is in the audit log (in the worker: the chart does not wait)."""
@@ -753,7 +859,7 @@ class MainWindow(QMainWindow):
         if self.database is None or self.database.path is None:
             return
         target, key = self.database.path, self.database.key
-        if self.chart is not None:
+        if self._chart_tabs is not None:
             self.note_panel.flush()
         self.backups.start(None)  # nothing of the old chart is copied over the restored one
         self.database.close()  # the restore refuses a database still open
@@ -974,7 +1080,7 @@ class MainWindow(QMainWindow):
         database, account = self.database, self.account
         if self.locked or database is None or account is None or self.splitter is None:
             return
-        if self.chart is not None:
+        if self._chart_tabs is not None:
             self.note_panel.flush()
         self.locked = True
         if self.idle_watcher is not None:
@@ -1066,7 +1172,7 @@ class MainWindow(QMainWindow):
                 return
             if form.isVisible():  # saving from the prompt has already closed it
                 form.done(0)
-        if self.chart is not None:
+        if self._chart_tabs is not None:
             self.note_panel.flush()  # the last words typed are written before the app goes
         if self.database is not None and (problem := self.backups.back_up_at_close()):
             QMessageBox.warning(
@@ -1085,6 +1191,8 @@ class MainWindow(QMainWindow):
             self._login_plan = None
         if self.idle_watcher is not None:
             self.idle_watcher.stop()
+        if self.health_check is not None:
+            self.health_check.cancel()  # a check of a big file must not hold the app open
         self.tasks.shutdown()
         if self.database is not None:
             self.database.close()

@@ -138,8 +138,39 @@ def test_a_damaged_chart_at_start_offers_the_newest_good_backup(
     window = new_window(ui_settings)
     QTimer.singleShot(100, answer)
     window.open_database_in_background(str(db_path))
-    qtbot.waitUntil(lambda: window.database is not None, timeout=20_000)
+    # Opened without waiting for the check; the check in the background finds the damage,
+    # the chart stops and the backup is offered, restored, and the restored chart opens.
+    qtbot.waitUntil(
+        lambda: (
+            bool(list(default_backup_folder(db_path).glob("*damaged*")))
+            and window.database is not None
+            and window.health_problems == []
+        ),
+        timeout=30_000,
+    )
     assert window.database is not None
     assert [p.family_name for p in reopened_patients(window.database)] == ["Kept"]
-    damaged = list(default_backup_folder(db_path).glob("*damaged*"))
-    assert damaged  # the damaged file is kept, not overwritten
+
+
+def test_damage_found_after_opening_stops_the_chart_and_says_so(
+    qtbot: QtBot, db_path: Path, ui_settings: UiSettings, new_window: NewWindow
+) -> None:
+    first = open_database(str(db_path))
+    for number in range(300):
+        patients.create_patient(first, make_draft(family_name=f"P{number}", notes="n" * 700))
+    first.close()
+    raw = bytearray(db_path.read_bytes())
+    raw[-4 * 4096 :] = b"\x5a" * (4 * 4096)  # the last pages: the list still opens
+    db_path.write_bytes(bytes(raw))
+
+    window = new_window(ui_settings)
+    window.open_database_in_background(str(db_path))
+    qtbot.waitUntil(lambda: window.health_problems is not None, timeout=30_000)
+    assert window.health_problems
+    assert window.database is None  # nothing more is written to the file
+    assert window.splitter is not None
+    assert not window.splitter.isEnabled()
+    assert window.error_box is not None
+    assert "damaged" in window.error_box.text()
+    assert "damaged" in window.status_placeholder.text()
+    assert not window.new_patient_action.isEnabled()

@@ -178,3 +178,19 @@ def test_an_empty_map_is_summarised_without_building_shapes() -> None:
         hand_symmetry=metrics.symmetry(empty, HAND_LIMBS),
         foot_symmetry=metrics.symmetry(empty, FOOT_LIMBS),
     )
+
+
+def test_figures_kept_by_content_are_those_of_the_map_asked_about() -> None:
+    """Equal maps share their figures; any change (a mark, its strength, paint) does not."""
+    from acuchart.bodymap import metrics
+
+    heel = BodyMap().with_mark(SOLE, "heel", Symptom.BURNING, 6)
+    same = BodyMap().with_mark(SOLE, "heel", Symptom.BURNING, 6)
+    stronger = heel.with_mark(SOLE, "heel", Symptom.BURNING, 9)
+    wider = heel.with_mark(SOLE, "hallux.distal", Symptom.NUMBNESS, 3)
+    painted = heel.with_stroke(make_stroke(SOLE, Symptom.SHARP, 5, 8.0, [(0, 250), (10, 260)]))
+    for body_map in (heel, same, stronger, wider, painted):
+        assert metrics.summarise(body_map) == metrics._summarise(body_map)
+    assert metrics.summarise(same) is metrics.summarise(heel)
+    assert metrics.summarise(wider).overall > metrics.summarise(heel).overall
+    assert metrics.summarise(painted).overall > metrics.summarise(heel).overall
