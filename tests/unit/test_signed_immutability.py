@@ -6,6 +6,7 @@ statements bypass the services and the ORM guard, and the triggers refuse them.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -158,10 +159,11 @@ def test_addenda_stay_insertable_under_a_signed_note(
     database: Database, db_path: Path, signed_visit: int
 ) -> None:
     notes.add_addendum(database, signed_visit, "Lena", "SP6 was needled on both sides too.")
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
     raw_sql(
         db_path,
         "INSERT INTO note_addenda (visit_id, author, created_at, text) "
-        f"VALUES ({signed_visit}, 'R. Decicco', '2026-11-30 10:00:00', 'Reviewed.')",
+        f"VALUES ({signed_visit}, 'R. Decicco', '{later}', 'Reviewed.')",
     )
     assert [a.author for a in notes.load_note(database, signed_visit).addenda] == [
         "Lena",
