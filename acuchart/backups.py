@@ -35,6 +35,8 @@ from typing import TypeVar
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
+from acuchart import audit_anchor
+from acuchart.audit_anchor import AuditAnchor
 from acuchart.db import encryption, sqlite
 from acuchart.db.errors import DatabaseOpenError
 from acuchart.db.migrate import BACKUP_FOLDER_NAME
@@ -255,7 +257,7 @@ def restore_backup(
         # The restore is recorded in the restored copy before it replaces the database, so
         # the restored chart always carries the entry (an older backup is upgraded first).
         detail = _restore_detail(backup_path, safety)
-        _record_in(temp, "restore", detail=detail, upgrade=True, key=backup_key)
+        newest = _record_in(temp, "restore", detail=detail, upgrade=True, key=backup_key)
         with _key_file_copy(backup_path if backup_key else None, database.parent) as key_file:
             # A -wal or hot journal left beside the old file would be replayed into the new
             # one. Its content is in the safety copy, so it goes before the file is swapped.
@@ -264,7 +266,26 @@ def restore_backup(
             if key_file is not None:  # the chart's key file is in the safety copy's
                 os.replace(key_file, keystore_path(database))
     _sync_folder(database.parent)
+    _reset_anchor(database, backup_key, newest)
     return safety
+
+
+def _reset_anchor(database: Path, key: bytes | None, newest: AuditAnchor | None) -> None:
+    """The restored log legitimately ends earlier than the replaced one: its anchor moves
+    back to the restore's own entry (None: a chart from before the audit log)."""
+    from acuchart.audit import AuditKeyError, audit_key
+
+    encrypted = key is not None
+    try:
+        audit_anchor.write_anchor(database, audit_key(key), newest, encrypted=encrypted)
+    except (OSError, AuditKeyError):
+        # The chart is restored; an anchor that cannot be moved back must not stay ahead of
+        # it (verifying would report the restore as entries removed): without one, the next
+        # check makes a new one.
+        with contextlib.suppress(OSError):
+            audit_anchor.remove_anchor(database, encrypted=encrypted)
+    with contextlib.suppress(OSError):
+        audit_anchor.remove_anchor(database, encrypted=not encrypted)
 
 
 @contextlib.contextmanager
@@ -310,12 +331,14 @@ def _restore_detail(backup_path: Path, safety: Path | None) -> str:
 
 def _record_in(
     path: Path, action: str, *, detail: str, upgrade: bool = False, key: bytes | None = None
-) -> None:
-    """Append an audit entry to the database file at ``path`` (own short transaction).
+) -> AuditAnchor | None:
+    """Append an audit entry to the database file at ``path`` (own short transaction);
+    the log's newest entry after it.
 
     With ``upgrade``, a copy from an older AcuChart is first brought to the current schema
-    (without the usual copy beforehand: the backup itself is that copy). A database
-    from before the audit log that is not upgraded has nowhere to record.
+    (without the usual copy beforehand: the backup itself is that copy), and ``path`` is
+    taken for a copy under a temporary name: its audit anchor is the caller's to write.
+    A database from before the audit log that is not upgraded has nowhere to record.
     """
     from alembic import command
     from sqlalchemy import inspect
@@ -328,9 +351,11 @@ def _record_in(
         head_revision,
         migration_connection,
     )
-    from acuchart.services.audit import record_now
+    from acuchart.services.audit import last_entry, record_now
 
-    database = open_database(str(path), key=key, upgrade=False, quick_check=False)
+    database = open_database(
+        str(path), key=key, upgrade=False, quick_check=False, audit_anchor=not upgrade
+    )
     try:
         if upgrade and current_revision(database) != head_revision():
             with migration_connection(database) as connection, connection.begin():
@@ -338,8 +363,10 @@ def _record_in(
                 sqlite.restore_missing_triggers(connection)
         with database.engine.connect() as connection:
             if not inspect(connection).has_table("audit_log"):
-                return
+                return None
         record_now(database, action, object="database", detail=detail)
+        with database.reading() as session:
+            return last_entry(session)
     except DBAPIError as error:
         raise BackupError(
             f"The {action} could not be recorded in the audit log of “{path}” "

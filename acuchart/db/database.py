@@ -52,6 +52,8 @@ class Database:
     _writer: sessionmaker[Session]
     # The SQLCipher data key of an encrypted file (for encrypted backups); None when plain.
     key: bytes | None = field(default=None, repr=False)
+    # Whether commits keep the audit log's anchor (``acuchart.audit_anchor``) up to date.
+    anchored: bool = True
 
     @property
     def path(self) -> Path | None:
@@ -119,6 +121,7 @@ def open_database(
     upgrade: bool = True,
     quick_check: bool = True,
     read_only: bool = False,
+    audit_anchor: bool = True,
 ) -> Database:
     """Open (creating if needed) the database at a path or URL, migrated to the newest schema.
 
@@ -127,7 +130,9 @@ def open_database(
     naming the database when it is a folder, not a database, damaged,
     unwritable, made by a newer AcuChart, or encrypted and no key was given
     (``PasswordRequiredError``); ``WrongPasswordError`` when the key does not
-    open it (nothing is created or changed then).
+    open it (nothing is created or changed then). Each commit that adds audit entries
+    records the newest outside the file (``acuchart.audit_anchor``); ``audit_anchor=False``
+    is for a copy under a temporary name, whose anchor the caller writes.
     """
     try:
         url = make_url(url_from_path_or_url(location))
@@ -161,17 +166,18 @@ def open_database(
         raise DatabaseOpenError(
             location, f"needs a database driver that is missing ({error})."
         ) from error
+    # Sessions carry the chart's data key (the audit log's HMAC key derives from it) and the
+    # file whose audit anchor their commits keep.
+    info = {"data_key": key, "audit_anchor": path if audit_anchor else None}
     database = Database(
         url=url,
         engine=engine,
-        # Sessions carry the chart's data key: the audit log's HMAC key derives from it.
-        _reader=sessionmaker(engine, expire_on_commit=False, info={"data_key": key}),
+        _reader=sessionmaker(engine, expire_on_commit=False, info=info),
         _writer=sessionmaker(
-            engine.execution_options(sqlite_begin="IMMEDIATE"),
-            expire_on_commit=False,
-            info={"data_key": key},
+            engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False, info=info
         ),
         key=key,
+        anchored=audit_anchor and path is not None,
     )
     try:
         if upgrade and not read_only:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acuchart.audit_anchor import ANCHOR_SUFFIX
 from acuchart.ui.messages import describe_error
 from acuchart.ui.naming import named
 from acuchart.ui.style import CAUTION_BADGE, MUTED
@@ -50,7 +51,7 @@ SETUP_WARNING = (
     "Your chart will be encrypted. Without your password or the recovery key shown next, "
     "nobody — not even you — can read it."
 )
-SIDE_FILES = ("-wal", "-shm", "-journal")
+SIDE_FILES = ("-wal", "-shm", "-journal", ANCHOR_SUFFIX)  # what a new chart makes beside it
 
 
 # -- what the start needs, decided and done in the worker ----------------------------------
