@@ -692,3 +692,81 @@ def newest_good_backup(folder: Path, *, key: bytes | None = None) -> BackupSumma
         except (BackupError, DatabaseOpenError):
             continue
     return None
+
+
+@dataclass(frozen=True)
+class UnlockedBackup:
+    """An encrypted backup found sound, with the data key its own key file gave."""
+
+    summary: BackupSummary
+    key: bytes = dataclasses.field(repr=False)
+
+
+def newest_backup_opened_by(folder: Path, login: str, password: str) -> UnlockedBackup | None:
+    """The newest encrypted backup in ``folder`` whose own key file (``<backup>.keys``) opens
+    with this account's password and that reads as sound (quick check), or None.
+
+    For a chart whose file or key file is damaged: its key cannot be had from it, but each
+    backup carries a copy of the key file as it was. A backup from before a password change
+    opens only with the password of that time, and is passed over. Key files that are
+    copies of one another are unlocked once (each unlock costs Argon2id's time).
+    """
+    from acuchart import keystore
+
+    named = sorted(
+        ((made, path) for path in folder.glob("*.db") if (made := backup_time(path.name))),
+        reverse=True,
+    )
+    tried: dict[bytes, bytes | None] = {}
+    for _, path in named:
+        try:
+            key_file = keystore_path(path).read_bytes()
+        except OSError:
+            continue
+        if key_file not in tried:
+            try:
+                tried[key_file] = keystore.unlock(path, login, password)
+            except (WrongPasswordError, keystore.KeystoreError):
+                tried[key_file] = None
+        key = tried[key_file]
+        if key is None or not encryption.looks_encrypted(path):
+            continue
+        try:
+            return UnlockedBackup(describe_backup(path, key=key), key)
+        except (BackupError, DatabaseOpenError):
+            continue
+    return None
+
+
+def restore_key_file(
+    backup_path: Path, database_path: str | Path, *, now: dt.datetime, key: bytes
+) -> Path | None:
+    """Put back the key file of a chart whose own key file is damaged or missing, from the
+    copy beside ``backup_path``, when the key it gives opens the chart itself: the chart
+    keeps everything written since that backup. The replaced key file is kept in the
+    backups folder; the repair is recorded. Returns that kept copy (None if there was none).
+    """
+    database = database_file(database_path)
+    _check_key_file(backup_path, key)
+    try:
+        encryption.preflight(database, key)
+    except (DatabaseOpenError, WrongPasswordError) as error:
+        raise BackupError(
+            f"The key file kept with “{backup_path.name}” does not open “{database}”: {error}"
+        ) from error
+    folder = default_backup_folder(database)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    damaged = keystore_path(database)
+    kept = None
+    if damaged.exists():
+        stamp = now.astimezone(dt.UTC).strftime("%Y%m%d-%H%M%S")
+        kept = folder / f"{damaged.name}-before-restore-{stamp}"
+        shutil.copyfile(damaged, kept)
+        sqlite.sync_file(kept)
+    with _key_file_copy(backup_path, database.parent) as key_file:
+        assert key_file is not None
+        os.replace(key_file, damaged)
+    _sync_folder(database.parent)
+    detail = "key file " + _restore_detail(backup_path, None)
+    _record_in(database, "restore", detail=detail, key=key)
+    return kept

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from acuchart.audit_anchor import ANCHOR_SUFFIX
+from acuchart.errors import ChartError
 from acuchart.ui.messages import describe_error
 from acuchart.ui.naming import named
 from acuchart.ui.style import CAUTION_BADGE, MUTED
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
     from acuchart.accounts import Account, LoginThrottle
+    from acuchart.backups import UnlockedBackup
     from acuchart.db.database import Database
 
 Clock = Callable[[], float]
@@ -103,15 +105,43 @@ class LoginPlan:
         return self.path is not None
 
     def sign_in(self, login: str, password: str) -> SignedIn:
+        """Open the chart with the account's password; ``DamagedChartError`` (with the newest
+        backup this password opens, if any) when the password is right but the chart's
+        file, or its key file, is damaged."""
         from acuchart.services.accounts import authenticate
 
         if self.database is not None:
             return SignedIn(self.database, authenticate(self.database, login, password))
         assert self.path is not None
-        from acuchart.keystore import unlock
+        from acuchart.keystore import KeystoreError, unlock
 
-        data_key = unlock(self.path, login, password)
-        return _signed_in_with_key(self.path, data_key, login, password)
+        try:
+            data_key = unlock(self.path, login, password)
+        except KeystoreError as error:
+            raise _damaged(self.path, str(error), login, password, key_file=True) from error
+        try:
+            database = _open_with_key(self.path, data_key)
+        except DamagedChartError as error:
+            raise _damaged(self.path, str(error), login, password) from error
+        return _authenticated(database, login, password)
+
+    def restore_and_sign_in(self, damage: DamagedChartError, login: str, password: str) -> SignedIn:
+        """Repair what ``damage`` found from its backup, then sign in: a damaged key file is
+        put back from the backup's copy when that opens the chart (nothing written since the
+        backup is lost); otherwise the backup replaces the chart. What is replaced is kept
+        in the backups folder, a damaged file byte for byte."""
+        import datetime as dt
+
+        from acuchart.backups import restore_backup, restore_key_file
+
+        assert self.path is not None
+        assert damage.backup is not None
+        now, backup = dt.datetime.now(dt.UTC), damage.backup
+        if damage.key_file_only:
+            restore_key_file(backup.summary.path, self.path, now=now, key=backup.key)
+        else:
+            restore_backup(backup.summary.path, self.path, now=now, key=backup.key)
+        return self.sign_in(login, password)
 
     def recover(self, recovery_key: str, login: str, new_password: str) -> SignedIn:
         """Set a new password with the recovery key (key file and account), then sign in."""
@@ -131,7 +161,8 @@ class LoginPlan:
         if login_key(login) not in {login_key(name) for name in account_names(self.path)}:
             raise WrongPasswordError(f"There is no account named “{login.strip()}”.")
         data_key = reset_with_recovery(self.path, recovery_key, login, new_password)
-        return _signed_in_with_key(self.path, data_key, login, new_password, reset=True)
+        database = _open_with_key(self.path, data_key)
+        return _authenticated(database, login, new_password, reset=True)
 
     def close(self) -> None:
         if self.database is not None:
@@ -145,7 +176,7 @@ def plan_start(location: str) -> StartPlan:
     """What opening ``location`` needs: set-up, a password, or nothing."""
     from acuchart.db.database import open_database, sqlite_path, url_from_path_or_url
     from acuchart.db.errors import DatabaseOpenError
-    from acuchart.keystore import account_names, has_keystore
+    from acuchart.keystore import KeystoreError, account_names, has_keystore
     from acuchart.services.accounts import has_accounts, list_accounts
 
     path = None
@@ -160,7 +191,11 @@ def plan_start(location: str) -> StartPlan:
                 "is missing, though its key file is there. Put the database back from a "
                 "backup (the backups folder beside it).",
             )
-        return LoginPlan(account_names(path), path=path)
+        try:
+            names = account_names(path)
+        except KeystoreError:
+            names = []  # damaged: signing in offers a backup, unlocked by its own key file
+        return LoginPlan(names, path=path)
     if path is not None and not path.exists():
         return NeedsSetup(path)
     database = open_database(location)
@@ -209,13 +244,69 @@ def set_up_chart(
     return ChartSetUp(database, account, recovery_key, clinic_name.strip())
 
 
-def _signed_in_with_key(
-    path: Path, data_key: bytes, login: str, password: str, *, reset: bool = False
-) -> SignedIn:
+class DamagedChartError(ChartError):
+    """The password is right, but the chart's file or key file cannot be used. ``backup``
+    is the newest sound backup whose own key file the same password opens, if any."""
+
+    def __init__(
+        self, problem: str, backup: UnlockedBackup | None = None, *, key_file_only: bool = False
+    ) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.backup = backup
+        self.key_file_only = key_file_only  # the chart itself opens with the backup's key
+
+
+def _open_with_key(path: Path, data_key: bytes) -> Database:
+    """The chart opened with a key its key file gave: it is right for the key file, so a
+    chart that refuses it, or fails its check, is damaged (or not the key file's chart)."""
     from acuchart.db.database import open_database
+    from acuchart.db.errors import DatabaseOpenError
+    from acuchart.keystore import WrongPasswordError
+
+    try:
+        return open_database(str(path), key=data_key)
+    except WrongPasswordError as error:
+        raise DamagedChartError(
+            f"The chart “{path}” is damaged: the password is right, but the file does not "
+            "open with the key it gives (or the key file beside it is another chart's)."
+        ) from error
+    except DatabaseOpenError as error:
+        raise DamagedChartError(str(error)) from error
+
+
+def _damaged(
+    path: Path, problem: str, login: str, password: str, *, key_file: bool = False
+) -> DamagedChartError:
+    """What can be offered for a damaged chart (``key_file``: its key file is the damaged
+    part): the newest sound backup that this password opens, by its own key file."""
+    from acuchart.backups import default_backup_folder, newest_backup_opened_by
+    from acuchart.db import encryption
+    from acuchart.db.errors import DatabaseOpenError
+    from acuchart.keystore import WrongPasswordError
+
+    folder = default_backup_folder(path)
+    backup = newest_backup_opened_by(folder, login, password) if folder.is_dir() else None
+    if backup is None:
+        problem += (
+            f"\n\nNo backup in {folder} opens with this password (a backup made before a "
+            "password change opens with the password of that time)."
+        )
+        return DamagedChartError(problem)
+    if key_file:
+        try:
+            encryption.preflight(path, backup.key)
+        except (DatabaseOpenError, WrongPasswordError):
+            return DamagedChartError(problem, backup)
+        return DamagedChartError(problem, backup, key_file_only=True)
+    return DamagedChartError(problem, backup)
+
+
+def _authenticated(
+    database: Database, login: str, password: str, *, reset: bool = False
+) -> SignedIn:
     from acuchart.services import accounts
 
-    database = open_database(str(path), key=data_key)
     try:
         if reset:
             accounts.reset_password(database, login, password)
@@ -661,7 +752,11 @@ class LoginDialog(QDialog):
             return
         self.message.hide()
         self.gate.set_busy(True)
-        self.tasks.run(lambda: self.plan.sign_in(login, password), self._done, self._failed)
+        self.tasks.run(
+            lambda: self.plan.sign_in(login, password),
+            self._done,
+            lambda error: self._failed(error, login, password),
+        )
 
     def _done(self, signed: SignedIn) -> None:
         self.gate.set_busy(False)
@@ -670,13 +765,35 @@ class LoginDialog(QDialog):
         self.accept()
         self.signed_in.emit(signed)
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, error: BaseException, login: str = "", password: str = "") -> None:
         from acuchart.keystore import WrongPasswordError
 
         self.gate.set_busy(False)
         if isinstance(error, WrongPasswordError):
             self.gate.failed()
+        if isinstance(error, DamagedChartError) and error.backup is not None:
+            self._offer_backup(error, error.backup, login, password)
+            return
         self._refuse(error_text(error))
+
+    def _offer_backup(
+        self, error: DamagedChartError, backup: UnlockedBackup, login: str, password: str
+    ) -> None:
+        """The chart is damaged and the password opens a backup: repair from it and sign in?
+        What is replaced is kept in the backups folder."""
+        from acuchart.ui.backup_offer import ask_to_restore
+
+        asked = ask_to_restore(self, error.problem, backup.summary, key_file=error.key_file_only)
+        if not asked:
+            self._refuse(error.problem)
+            return
+        self.message.hide()
+        self.gate.set_busy(True)
+        self.tasks.run(
+            lambda: self.plan.restore_and_sign_in(error, login, password),
+            self._done,
+            self._failed,
+        )
 
     def _refuse(self, text: str) -> None:
         """Say why, and put the keyboard back in an empty password field."""

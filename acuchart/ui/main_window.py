@@ -766,25 +766,9 @@ class MainWindow(QMainWindow):
 
     def _offer(self, found: BackupSummary | None, target: Path, problem: str) -> None:
         from acuchart.backups import restore_backup
+        from acuchart.ui.backup_offer import ask_to_restore
 
-        if found is None or self.closed:
-            return
-        made = f"{found.made_at.astimezone():%d %b %Y, %H:%M}" if found.made_at else "unknown"
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            self.tr("The chart could not be opened"),
-            self.tr(
-                f"{problem}\n\nThe newest good backup was made {made}: {found.patients} "
-                f"patients, {found.visits} visits. Restore it? The damaged file is kept as it "
-                "is, beside the backups."
-            ),
-            parent=self,
-        )
-        box.setObjectName("offerBackup")
-        restore = box.addButton(self.tr("Restore the backup"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(self.tr("Not now"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is not restore:
+        if found is None or self.closed or not ask_to_restore(self, problem, found):
             return
         now = dt.datetime.now(dt.UTC)
         self.status_placeholder.setText(self.tr("Restoring the backup…"))
