@@ -82,6 +82,18 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
 
+    def take_over(self, other: Database) -> None:
+        """Become ``other``, the same chart opened anew (once encrypted): every holder of
+        this object uses its engine and key from now on. This one's engine is closed."""
+        self.engine.dispose()
+        self.url, self.engine, self.key, self.anchored = (
+            other.url,
+            other.engine,
+            other.key,
+            other.anchored,
+        )
+        self._reader, self._writer = other._reader, other._writer
+
 
 def create_database_engine(url: URL, *, read_only: bool = False, **options: Any) -> Engine:
     """An engine with our connection settings; SQLite gets its pragmas here.

@@ -171,6 +171,22 @@ def reset_anchor(database: Database) -> None:
     audit_anchor.remove_anchor(path, encrypted=not database.encrypted)
 
 
+def reseal(session: Session, key: bytes) -> int:
+    """Chain every entry again under ``key``, in the caller's transaction: for a plain chart
+    becoming encrypted, whose log moves from the computer's key to the chart's. Only the
+    chain columns change; the caller verifies the log first and records that it did this.
+    The caller lifts the append-only triggers (SQLite) around it. Returns the entries."""
+    previous = GENESIS_HASH
+    count = 0
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+        entry.prev_hash = previous
+        entry.hmac = entry_hmac(key, _message(entry))
+        previous = entry.hmac
+        count += 1
+    session.flush()
+    return count
+
+
 def record_now(
     database: Database,
     action: AuditAction | str,

@@ -88,6 +88,7 @@ class Opened:
 
     database: Database
     unencrypted_file: bool
+    demo: bool = False  # filled by ``acuchart demo``
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,9 @@ def plan_start(location: str) -> StartPlan:
     except BaseException:
         database.close()
         raise
-    return Opened(database, unencrypted_file=path is not None)
+    from acuchart.services.demo import is_demo_chart
+
+    return Opened(database, unencrypted_file=path is not None, demo=is_demo_chart(database))
 
 
 def set_up_chart(
@@ -402,14 +405,20 @@ class ThrottledButton(QObject):
 
 # -- first start ---------------------------------------------------------------------------
 class SetupDialog(QDialog):
-    """The owner account and an encrypted chart, made in the worker in one go."""
+    """The owner account and an encrypted chart, made in the worker in one go.
+
+    The texts and the job are class attributes and methods, so encrypting an existing
+    chart (``acuchart.ui.encrypt_dialog``) asks for the owner the same way."""
 
     created = Signal(object)  # ChartSetUp
+    TITLE, HEADING = "Set up AcuChart", "Set up your chart"
+    ACTION, BUSY, CANCEL = "Create chart", "Creating…", "Quit"
+    ASKS_CLINIC = True
 
     def __init__(self, path: Path, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("setupDialog")
-        self.setWindowTitle(self.tr("Set up AcuChart"))
+        self.setWindowTitle(self.tr(self.TITLE))
         self.path, self.tasks = path, tasks
         self._login_typed = False
 
@@ -430,14 +439,16 @@ class SetupDialog(QDialog):
         )
         self.message = wrapped("", "setupMessage", "fieldError")
         self.message.hide()
-        self.create_button = named(QPushButton(self.tr("Create chart")), "createChart")
+        self.create_button = named(QPushButton(self.tr(self.ACTION)), "createChart")
         self.create_button.setDefault(True)
-        quit_button = named(QPushButton(self.tr("Quit")), "setupQuit")
+        quit_button = self.quit_button = named(QPushButton(self.tr(self.CANCEL)), "setupQuit")
+        quit_button.setAutoDefault(False)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(8)
-        form.addRow(self.tr("Clinic name:"), self.clinic)
+        if self.ASKS_CLINIC:
+            form.addRow(self.tr("Clinic name:"), self.clinic)
         form.addRow(self.tr("Your name as shown on notes:"), self.display_name)
         form.addRow(self.tr("Login name:"), self.login)
         form.addRow(self.tr("Password:"), self.password)
@@ -450,16 +461,8 @@ class SetupDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
-        layout.addWidget(heading(self.tr("Set up your chart"), "setupHeading"))
-        layout.addWidget(
-            wrapped(
-                self.tr(
-                    "AcuChart keeps your patients' records on this computer, in "
-                    f"{path}. You are its owner: you can add other practitioners later."
-                ),
-                "setupIntro",
-            )
-        )
+        layout.addWidget(heading(self.tr(self.HEADING), "setupHeading"))
+        layout.addWidget(wrapped(self.intro(), "setupIntro"))
         layout.addLayout(form)
         layout.addWidget(self.warning)
         layout.addWidget(self.message)
@@ -472,6 +475,17 @@ class SetupDialog(QDialog):
         self.create_button.clicked.connect(self.submit)
         quit_button.clicked.connect(self.reject)
         self._show_policy()
+
+    def intro(self) -> str:
+        return self.tr(
+            "AcuChart keeps your patients' records on this computer, in "
+            f"{self.path}. You are its owner: you can add other practitioners later."
+        )
+
+    def job(self, display_name: str, login: str, password: str) -> Callable[[], ChartSetUp]:
+        """What Create runs in the worker."""
+        path, clinic = self.path, self.clinic.text()
+        return lambda: set_up_chart(path, clinic, display_name, login, password)
 
     def _login_edited(self, text: str) -> None:
         self._login_typed = bool(text)
@@ -511,7 +525,8 @@ class SetupDialog(QDialog):
 
         found: list[str] = []
         try:
-            validate_clinic(ClinicProfile(name=self.clinic.text()))
+            if self.ASKS_CLINIC:
+                validate_clinic(ClinicProfile(name=self.clinic.text()))
         except ValidationError as error:
             found.extend(error.errors.values())
         if not self.display_name.text().strip():
@@ -532,19 +547,14 @@ class SetupDialog(QDialog):
             return
         self.message.hide()
         self._set_busy(True)
-        path, clinic = self.path, self.clinic.text()
-        display, login, password = (
-            self.display_name.text().strip(),
-            self.login.text().strip(),
-            self.password.text(),
+        job = self.job(
+            self.display_name.text().strip(), self.login.text().strip(), self.password.text()
         )
-        self.tasks.run(
-            lambda: set_up_chart(path, clinic, display, login, password), self._done, self._failed
-        )
+        self.tasks.run(job, self._done, self._failed)
 
     def _set_busy(self, busy: bool) -> None:
         self.create_button.setEnabled(not busy)
-        self.create_button.setText(self.tr("Creating…") if busy else self.tr("Create chart"))
+        self.create_button.setText(self.tr(self.BUSY) if busy else self.tr(self.ACTION))
 
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
