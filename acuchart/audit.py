@@ -205,6 +205,8 @@ class AuditPage:
 class AuditProblem(enum.StrEnum):
     EDITED = "edited"
     MISSING = "missing"  # an entry before this one was deleted
+    MISSING_NEWEST = "missing newest"  # the log ends before the entry its anchor names
+    ANCHOR = "anchor"  # the anchor outside the database is damaged or does not match
     REORDERED = "reordered"
     WRONG_KEY = "wrong key"
     NO_KEY = "no key"
@@ -212,10 +214,14 @@ class AuditProblem(enum.StrEnum):
 
 @dataclass(frozen=True)
 class AuditCheck:
-    """The result of walking the chain: ``ok``, how many entries, and the first problem."""
+    """The result of walking the chain: ``ok``, how many entries, and the first problem.
+
+    ``anchor_set`` says the log had no anchor yet (a chart from before anchors, or moved)
+    and one was made now from its newest entry."""
 
     ok: bool
     rows_checked: int
     problem_row_id: int | None = None
     problem: AuditProblem | None = None
     message: str = ""
+    anchor_set: bool = False

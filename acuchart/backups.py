@@ -35,6 +35,8 @@ from typing import TypeVar
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
+from acuchart import audit_anchor
+from acuchart.audit_anchor import AuditAnchor
 from acuchart.db import encryption, sqlite
 from acuchart.db.errors import DatabaseOpenError
 from acuchart.errors import ChartError
@@ -254,7 +256,7 @@ def restore_backup(
         # The restore is recorded in the restored copy before it replaces the database, so
         # the restored chart always carries the entry (an older backup is upgraded first).
         detail = _restore_detail(backup_path, safety)
-        _record_in(temp, "restore", detail=detail, upgrade=True, key=backup_key)
+        newest = _record_in(temp, "restore", detail=detail, upgrade=True, key=backup_key)
         with _key_file_copy(backup_path if backup_key else None, database.parent) as key_file:
             # A -wal or hot journal left beside the old file would be replayed into the new
             # one. Its content is in the safety copy, so it goes before the file is swapped.
@@ -263,7 +265,26 @@ def restore_backup(
             if key_file is not None:  # the chart's key file is in the safety copy's
                 os.replace(key_file, keystore_path(database))
     _sync_folder(database.parent)
+    _reset_anchor(database, backup_key, newest)
     return safety
+
+
+def _reset_anchor(database: Path, key: bytes | None, newest: AuditAnchor | None) -> None:
+    """The restored log legitimately ends earlier than the replaced one: its anchor moves
+    back to the restore's own entry (None: a chart from before the audit log)."""
+    from acuchart.audit import AuditKeyError, audit_key
+
+    encrypted = key is not None
+    try:
+        audit_anchor.write_anchor(database, audit_key(key), newest, encrypted=encrypted)
+    except (OSError, AuditKeyError):
+        # The chart is restored; an anchor that cannot be moved back must not stay ahead of
+        # it (verifying would report the restore as entries removed): without one, the next
+        # check makes a new one.
+        with contextlib.suppress(OSError):
+            audit_anchor.remove_anchor(database, encrypted=encrypted)
+    with contextlib.suppress(OSError):
+        audit_anchor.remove_anchor(database, encrypted=not encrypted)
 
 
 @contextlib.contextmanager
@@ -309,12 +330,14 @@ def _restore_detail(backup_path: Path, safety: Path | None) -> str:
 
 def _record_in(
     path: Path, action: str, *, detail: str, upgrade: bool = False, key: bytes | None = None
-) -> None:
-    """Append an audit entry to the database file at ``path`` (own short transaction).
+) -> AuditAnchor | None:
+    """Append an audit entry to the database file at ``path`` (own short transaction);
+    the log's newest entry after it.
 
     With ``upgrade``, a copy from an older AcuChart is first brought to the current schema
-    (without the usual copy beforehand: the backup itself is that copy). A database
-    from before the audit log that is not upgraded has nowhere to record.
+    (without the usual copy beforehand: the backup itself is that copy), and ``path`` is
+    taken for a copy under a temporary name: its audit anchor is the caller's to write.
+    A database from before the audit log that is not upgraded has nowhere to record.
     """
     from alembic import command
     from sqlalchemy import inspect
@@ -327,9 +350,11 @@ def _record_in(
         head_revision,
         migration_connection,
     )
-    from acuchart.services.audit import record_now
+    from acuchart.services.audit import last_entry, record_now
 
-    database = open_database(str(path), key=key, upgrade=False, quick_check=False)
+    database = open_database(
+        str(path), key=key, upgrade=False, quick_check=False, audit_anchor=not upgrade
+    )
     try:
         if upgrade and current_revision(database) != head_revision():
             with migration_connection(database) as connection, connection.begin():
@@ -337,8 +362,10 @@ def _record_in(
                 sqlite.restore_missing_triggers(connection)
         with database.engine.connect() as connection:
             if not inspect(connection).has_table("audit_log"):
-                return
+                return None
         record_now(database, action, object="database", detail=detail)
+        with database.reading() as session:
+            return last_entry(session)
     except DBAPIError as error:
         raise BackupError(
             f"The {action} could not be recorded in the audit log of “{path}” "
@@ -664,3 +691,81 @@ def newest_good_backup(folder: Path, *, key: bytes | None = None) -> BackupSumma
         except (BackupError, DatabaseOpenError):
             continue
     return None
+
+
+@dataclass(frozen=True)
+class UnlockedBackup:
+    """An encrypted backup found sound, with the data key its own key file gave."""
+
+    summary: BackupSummary
+    key: bytes = dataclasses.field(repr=False)
+
+
+def newest_backup_opened_by(folder: Path, login: str, password: str) -> UnlockedBackup | None:
+    """The newest encrypted backup in ``folder`` whose own key file (``<backup>.keys``) opens
+    with this account's password and that reads as sound (quick check), or None.
+
+    For a chart whose file or key file is damaged: its key cannot be had from it, but each
+    backup carries a copy of the key file as it was. A backup from before a password change
+    opens only with the password of that time, and is passed over. Key files that are
+    copies of one another are unlocked once (each unlock costs Argon2id's time).
+    """
+    from acuchart import keystore
+
+    named = sorted(
+        ((made, path) for path in folder.glob("*.db") if (made := backup_time(path.name))),
+        reverse=True,
+    )
+    tried: dict[bytes, bytes | None] = {}
+    for _, path in named:
+        try:
+            key_file = keystore_path(path).read_bytes()
+        except OSError:
+            continue
+        if key_file not in tried:
+            try:
+                tried[key_file] = keystore.unlock(path, login, password)
+            except (WrongPasswordError, keystore.KeystoreError):
+                tried[key_file] = None
+        key = tried[key_file]
+        if key is None or not encryption.looks_encrypted(path):
+            continue
+        try:
+            return UnlockedBackup(describe_backup(path, key=key), key)
+        except (BackupError, DatabaseOpenError):
+            continue
+    return None
+
+
+def restore_key_file(
+    backup_path: Path, database_path: str | Path, *, now: dt.datetime, key: bytes
+) -> Path | None:
+    """Put back the key file of a chart whose own key file is damaged or missing, from the
+    copy beside ``backup_path``, when the key it gives opens the chart itself: the chart
+    keeps everything written since that backup. The replaced key file is kept in the
+    backups folder; the repair is recorded. Returns that kept copy (None if there was none).
+    """
+    database = database_file(database_path)
+    _check_key_file(backup_path, key)
+    try:
+        encryption.preflight(database, key)
+    except (DatabaseOpenError, WrongPasswordError) as error:
+        raise BackupError(
+            f"The key file kept with “{backup_path.name}” does not open “{database}”: {error}"
+        ) from error
+    folder = default_backup_folder(database)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    damaged = keystore_path(database)
+    kept = None
+    if damaged.exists():
+        stamp = now.astimezone(dt.UTC).strftime("%Y%m%d-%H%M%S")
+        kept = folder / f"{damaged.name}-before-restore-{stamp}"
+        shutil.copyfile(damaged, kept)
+        sqlite.sync_file(kept)
+    with _key_file_copy(backup_path, database.parent) as key_file:
+        assert key_file is not None
+        os.replace(key_file, damaged)
+    _sync_folder(database.parent)
+    detail = "key file " + _restore_detail(backup_path, None)
+    _record_in(database, "restore", detail=detail, key=key)
+    return kept

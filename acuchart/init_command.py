@@ -187,4 +187,8 @@ def _set_up(path: Path, name: str, display_name: str, password: str) -> str:
 
 
 def _side_files(path: Path) -> list[Path]:
-    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+    """What a new chart may have made beside itself: journals and the audit anchor."""
+    from acuchart.audit_anchor import ANCHOR_SUFFIX
+
+    suffixes = ("-wal", "-shm", "-journal", ANCHOR_SUFFIX)
+    return [path.with_name(path.name + suffix) for suffix in suffixes]

@@ -104,7 +104,8 @@ def _report_audit_log(database: Database) -> bool:
         return False
     entries = f"{check.rows_checked} entr{'y' if check.rows_checked == 1 else 'ies'}"
     if check.ok:
-        print(f"Audit log: {entries}, chain intact")
+        anchored = " (its end is now anchored)" if check.anchor_set else ""
+        print(f"Audit log: {entries}, chain intact{anchored}")
         return True
     print(f"Audit log: chain broken: {check.message}", file=sys.stderr)
     return False

@@ -59,6 +59,8 @@ class Database:
     # The SQLCipher data key of an encrypted file (for encrypted backups); None when plain.
     key: bytes | None = field(default=None, repr=False)
     closed: bool = field(default=False, repr=False)
+    # Whether commits keep the audit log's anchor (``acuchart.audit_anchor``) up to date.
+    anchored: bool = True
 
     @property
     def path(self) -> Path | None:
@@ -92,6 +94,23 @@ class Database:
     def close(self) -> None:
         self.closed = True
         self.engine.dispose()
+
+    def reopen(self) -> None:
+        """Writable again after ``close()`` (the same file, unchanged): the engine reconnects."""
+        self.closed = False
+
+    def take_over(self, other: Database) -> None:
+        """Become ``other``, the same chart opened anew (once encrypted): every holder of
+        this object uses its engine and key from now on. This one's engine is closed."""
+        self.engine.dispose()
+        self.url, self.engine, self.key, self.anchored = (
+            other.url,
+            other.engine,
+            other.key,
+            other.anchored,
+        )
+        self._reader, self._writer = other._reader, other._writer
+        self.closed = other.closed
 
 
 def _refuse_if_damaged(path: Path, key: bytes | None) -> None:
@@ -140,6 +159,7 @@ def open_database(
     upgrade: bool = True,
     quick_check: bool = True,
     read_only: bool = False,
+    audit_anchor: bool = True,
 ) -> Database:
     """Open (creating if needed) the database at a path or URL, migrated to the newest schema.
 
@@ -148,7 +168,9 @@ def open_database(
     naming the database when it is a folder, not a database, damaged,
     unwritable, made by a newer AcuChart, or encrypted and no key was given
     (``PasswordRequiredError``); ``WrongPasswordError`` when the key does not
-    open it (nothing is created or changed then).
+    open it (nothing is created or changed then). Each commit that adds audit entries
+    records the newest outside the file (``acuchart.audit_anchor``); ``audit_anchor=False``
+    is for a copy under a temporary name, whose anchor the caller writes.
     """
     try:
         url = make_url(url_from_path_or_url(location))
@@ -182,17 +204,18 @@ def open_database(
         raise DatabaseOpenError(
             location, f"needs a database driver that is missing ({error})."
         ) from error
+    # Sessions carry the chart's data key (the audit log's HMAC key derives from it) and the
+    # file whose audit anchor their commits keep.
+    info = {"data_key": key, "audit_anchor": path if audit_anchor else None}
     database = Database(
         url=url,
         engine=engine,
-        # Sessions carry the chart's data key: the audit log's HMAC key derives from it.
-        _reader=sessionmaker(engine, expire_on_commit=False, info={"data_key": key}),
+        _reader=sessionmaker(engine, expire_on_commit=False, info=info),
         _writer=sessionmaker(
-            engine.execution_options(sqlite_begin="IMMEDIATE"),
-            expire_on_commit=False,
-            info={"data_key": key},
+            engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False, info=info
         ),
         key=key,
+        anchored=audit_anchor and path is not None,
     )
     try:
         if upgrade and not read_only:

@@ -20,7 +20,7 @@ import datetime as dt
 import os
 import secrets
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -179,7 +179,13 @@ def copy_encrypted(source: Path, destination: Path, data_key: bytes) -> None:
     sqlite.sync_file(destination)
 
 
-def encrypt_existing(plain_path: Path, data_key: bytes, *, keep_plain_copy: bool) -> Path | None:
+def encrypt_existing(
+    plain_path: Path,
+    data_key: bytes,
+    *,
+    keep_plain_copy: bool,
+    prepare: Callable[[Path], None] | None = None,
+) -> Path | None:
     """Encrypt an unencrypted AcuChart database in place; returns the plain safety copy.
 
     The encrypted file is written beside it under a temporary name, checked
@@ -190,6 +196,8 @@ def encrypt_existing(plain_path: Path, data_key: bytes, *, keep_plain_copy: bool
     reliable secure erase exists on SSDs and journaling file systems. Older
     plain backups in the backups folder stay as they are. The database must be
     closed everywhere; create the key file (``keystore.create_keystore``) first.
+    ``prepare`` gets the checked encrypted copy before it replaces the original (to add
+    to it, in its own transaction); if it raises, the original is left as it was.
     """
     plain_path = plain_path.expanduser().resolve()
     if looks_encrypted(plain_path):
@@ -222,12 +230,15 @@ def encrypt_existing(plain_path: Path, data_key: bytes, *, keep_plain_copy: bool
                 raise DatabaseOpenError(
                     plain_path, "could not be encrypted: the encrypted copy did not match."
                 )
+        if prepare is not None:
+            prepare(temp)
         sqlite.sync_file(temp)
         plain_copy = _keep_plain_copy(plain_path) if keep_plain_copy else None
         os.replace(temp, plain_path)
     finally:
         temp.unlink(missing_ok=True)
-        temp.with_name(temp.name + "-journal").unlink(missing_ok=True)
+        for suffix in ("-journal", "-wal", "-shm"):
+            temp.with_name(temp.name + suffix).unlink(missing_ok=True)
     with contextlib.suppress(FileNotFoundError):  # the plain file's shared-memory index
         plain_path.with_name(plain_path.name + "-shm").unlink()
     return plain_copy

@@ -206,6 +206,13 @@ def restore_missing_triggers(connection: Connection) -> list[str]:
     return missing
 
 
+def drop_audit_log_triggers(connection: Connection) -> None:
+    """Lift the audit log's refusal inside the caller's transaction, for re-sealing the log
+    under a new key (``restore_missing_triggers`` puts it back in the same transaction)."""
+    for name in AUDIT_LOG_TRIGGERS:
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+
+
 def is_fts_shadow_table(name: str) -> bool:
     """FTS5 keeps its own tables; migrations and ``alembic check`` must not touch them."""
     return any(

@@ -136,26 +136,34 @@ def create_owner(
     argon2: Argon2Parameters = DEFAULT_ARGON2,
 ) -> Account:
     """Set up the first account, the owner; refused once any account exists."""
+    row = owner_row(login, display_name, password, argon2=argon2)
+    with database.unit_of_work() as session:
+        return insert_owner(session, row)
+
+
+def owner_row(
+    login: str, display_name: str, password: str, *, argon2: Argon2Parameters = DEFAULT_ARGON2
+) -> UserAccount:
+    """The owner's account, checked and its password hashed: slow, so before the transaction."""
     cleaned_login = _clean_login(login)
     cleaned_display = _clean_display_name(display_name)
     keystore.check_password(password)
-    password_hash = _hasher(argon2).hash(_nfc(password))
-    with database.unit_of_work() as session:
-        if session.scalar(select(exists().select_from(UserAccount))):
-            raise AccountError(
-                "The owner account is set up already; the owner adds the other accounts."
-            )
-        return _insert_account(
-            session,
-            UserAccount(
-                login=cleaned_login,
-                display_name=cleaned_display,
-                role=Role.OWNER,
-                password_hash=password_hash,
-            ),
-            acting=cleaned_login,
-            detail="owner account set up",
+    return UserAccount(
+        login=cleaned_login,
+        display_name=cleaned_display,
+        role=Role.OWNER,
+        password_hash=_hasher(argon2).hash(_nfc(password)),
+    )
+
+
+def insert_owner(session: Session, row: UserAccount) -> Account:
+    """Store the owner (``owner_row``) in the caller's transaction; refused once any account
+    exists."""
+    if session.scalar(select(exists().select_from(UserAccount))):
+        raise AccountError(
+            "The owner account is set up already; the owner adds the other accounts."
         )
+    return _insert_account(session, row, acting=row.login, detail="owner account set up")
 
 
 def _insert_account(session: Session, row: UserAccount, *, acting: str, detail: str) -> Account:

@@ -165,6 +165,11 @@ def _clinic_hours(rng: random.Random, day: dt.date) -> dt.datetime:
     return local.astimezone(dt.UTC)
 
 
+def is_demo_chart(database: Database) -> bool:
+    """True for a chart filled by ``acuchart demo`` (not a clinic's own records)."""
+    return bool(get_setting(database, DEMO_MARKER))
+
+
 def fill_demo_clinic(database: Database, *, patients: int = 60, seed: int = 2026) -> int:
     """Add the demo patients once; returns how many were added (0 if already there)."""
     if get_setting(database, DEMO_MARKER):

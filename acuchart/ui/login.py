@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from acuchart.audit_anchor import ANCHOR_SUFFIX
+from acuchart.errors import ChartError
 from acuchart.ui.messages import describe_error
 from acuchart.ui.naming import named
 from acuchart.ui.style import CAUTION_BADGE, MUTED
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
     from acuchart.accounts import Account, LoginThrottle
+    from acuchart.backups import UnlockedBackup
     from acuchart.db.database import Database
 
 Clock = Callable[[], float]
@@ -50,7 +53,7 @@ SETUP_WARNING = (
     "Your chart will be encrypted. Without your password or the recovery key shown next, "
     "nobody — not even you — can read it."
 )
-SIDE_FILES = ("-wal", "-shm", "-journal")
+SIDE_FILES = ("-wal", "-shm", "-journal", ANCHOR_SUFFIX)  # what a new chart makes beside it
 
 
 # -- what the start needs, decided and done in the worker ----------------------------------
@@ -85,6 +88,7 @@ class Opened:
 
     database: Database
     unencrypted_file: bool
+    demo: bool = False  # filled by ``acuchart demo``
 
 
 @dataclass(frozen=True)
@@ -102,15 +106,43 @@ class LoginPlan:
         return self.path is not None
 
     def sign_in(self, login: str, password: str) -> SignedIn:
+        """Open the chart with the account's password; ``DamagedChartError`` (with the newest
+        backup this password opens, if any) when the password is right but the chart's
+        file, or its key file, is damaged."""
         from acuchart.services.accounts import authenticate
 
         if self.database is not None:
             return SignedIn(self.database, authenticate(self.database, login, password))
         assert self.path is not None
-        from acuchart.keystore import unlock
+        from acuchart.keystore import KeystoreError, unlock
 
-        data_key = unlock(self.path, login, password)
-        return _signed_in_with_key(self.path, data_key, login, password)
+        try:
+            data_key = unlock(self.path, login, password)
+        except KeystoreError as error:
+            raise _damaged(self.path, str(error), login, password, key_file=True) from error
+        try:
+            database = _open_with_key(self.path, data_key)
+        except DamagedChartError as error:
+            raise _damaged(self.path, str(error), login, password) from error
+        return _authenticated(database, login, password)
+
+    def restore_and_sign_in(self, damage: DamagedChartError, login: str, password: str) -> SignedIn:
+        """Repair what ``damage`` found from its backup, then sign in: a damaged key file is
+        put back from the backup's copy when that opens the chart (nothing written since the
+        backup is lost); otherwise the backup replaces the chart. What is replaced is kept
+        in the backups folder, a damaged file byte for byte."""
+        import datetime as dt
+
+        from acuchart.backups import restore_backup, restore_key_file
+
+        assert self.path is not None
+        assert damage.backup is not None
+        now, backup = dt.datetime.now(dt.UTC), damage.backup
+        if damage.key_file_only:
+            restore_key_file(backup.summary.path, self.path, now=now, key=backup.key)
+        else:
+            restore_backup(backup.summary.path, self.path, now=now, key=backup.key)
+        return self.sign_in(login, password)
 
     def recover(self, recovery_key: str, login: str, new_password: str) -> SignedIn:
         """Set a new password with the recovery key (key file and account), then sign in."""
@@ -130,7 +162,8 @@ class LoginPlan:
         if login_key(login) not in {login_key(name) for name in account_names(self.path)}:
             raise WrongPasswordError(f"There is no account named “{login.strip()}”.")
         data_key = reset_with_recovery(self.path, recovery_key, login, new_password)
-        return _signed_in_with_key(self.path, data_key, login, new_password, reset=True)
+        database = _open_with_key(self.path, data_key)
+        return _authenticated(database, login, new_password, reset=True)
 
     def close(self) -> None:
         if self.database is not None:
@@ -144,7 +177,7 @@ def plan_start(location: str) -> StartPlan:
     """What opening ``location`` needs: set-up, a password, or nothing."""
     from acuchart.db.database import open_database, sqlite_path, url_from_path_or_url
     from acuchart.db.errors import DatabaseOpenError
-    from acuchart.keystore import account_names, has_keystore
+    from acuchart.keystore import KeystoreError, account_names, has_keystore
     from acuchart.services.accounts import has_accounts, list_accounts
 
     path = None
@@ -159,7 +192,11 @@ def plan_start(location: str) -> StartPlan:
                 "is missing, though its key file is there. Put the database back from a "
                 "backup (the backups folder beside it).",
             )
-        return LoginPlan(account_names(path), path=path)
+        try:
+            names = account_names(path)
+        except KeystoreError:
+            names = []  # damaged: signing in offers a backup, unlocked by its own key file
+        return LoginPlan(names, path=path)
     if path is not None and not path.exists():
         return NeedsSetup(path)
     database = open_database(location, quick_check=False)  # checked in the background
@@ -170,7 +207,9 @@ def plan_start(location: str) -> StartPlan:
     except BaseException:
         database.close()
         raise
-    return Opened(database, unencrypted_file=path is not None)
+    from acuchart.services.demo import is_demo_chart
+
+    return Opened(database, unencrypted_file=path is not None, demo=is_demo_chart(database))
 
 
 def set_up_chart(
@@ -208,13 +247,69 @@ def set_up_chart(
     return ChartSetUp(database, account, recovery_key, clinic_name.strip())
 
 
-def _signed_in_with_key(
-    path: Path, data_key: bytes, login: str, password: str, *, reset: bool = False
-) -> SignedIn:
+class DamagedChartError(ChartError):
+    """The password is right, but the chart's file or key file cannot be used. ``backup``
+    is the newest sound backup whose own key file the same password opens, if any."""
+
+    def __init__(
+        self, problem: str, backup: UnlockedBackup | None = None, *, key_file_only: bool = False
+    ) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.backup = backup
+        self.key_file_only = key_file_only  # the chart itself opens with the backup's key
+
+
+def _open_with_key(path: Path, data_key: bytes) -> Database:
+    """The chart opened with a key its key file gave: it is right for the key file, so a
+    chart that refuses it, or fails its check, is damaged (or not the key file's chart)."""
     from acuchart.db.database import open_database
+    from acuchart.db.errors import DatabaseOpenError
+    from acuchart.keystore import WrongPasswordError
+
+    try:
+        return open_database(str(path), key=data_key)
+    except WrongPasswordError as error:
+        raise DamagedChartError(
+            f"The chart “{path}” is damaged: the password is right, but the file does not "
+            "open with the key it gives (or the key file beside it is another chart's)."
+        ) from error
+    except DatabaseOpenError as error:
+        raise DamagedChartError(str(error)) from error
+
+
+def _damaged(
+    path: Path, problem: str, login: str, password: str, *, key_file: bool = False
+) -> DamagedChartError:
+    """What can be offered for a damaged chart (``key_file``: its key file is the damaged
+    part): the newest sound backup that this password opens, by its own key file."""
+    from acuchart.backups import default_backup_folder, newest_backup_opened_by
+    from acuchart.db import encryption
+    from acuchart.db.errors import DatabaseOpenError
+    from acuchart.keystore import WrongPasswordError
+
+    folder = default_backup_folder(path)
+    backup = newest_backup_opened_by(folder, login, password) if folder.is_dir() else None
+    if backup is None:
+        problem += (
+            f"\n\nNo backup in {folder} opens with this password (a backup made before a "
+            "password change opens with the password of that time)."
+        )
+        return DamagedChartError(problem)
+    if key_file:
+        try:
+            encryption.preflight(path, backup.key)
+        except (DatabaseOpenError, WrongPasswordError):
+            return DamagedChartError(problem, backup)
+        return DamagedChartError(problem, backup, key_file_only=True)
+    return DamagedChartError(problem, backup)
+
+
+def _authenticated(
+    database: Database, login: str, password: str, *, reset: bool = False
+) -> SignedIn:
     from acuchart.services import accounts
 
-    database = open_database(str(path), key=data_key, quick_check=False)
     try:
         if reset:
             accounts.reset_password(database, login, password)
@@ -310,14 +405,20 @@ class ThrottledButton(QObject):
 
 # -- first start ---------------------------------------------------------------------------
 class SetupDialog(QDialog):
-    """The owner account and an encrypted chart, made in the worker in one go."""
+    """The owner account and an encrypted chart, made in the worker in one go.
+
+    The texts and the job are class attributes and methods, so encrypting an existing
+    chart (``acuchart.ui.encrypt_dialog``) asks for the owner the same way."""
 
     created = Signal(object)  # ChartSetUp
+    TITLE, HEADING = "Set up AcuChart", "Set up your chart"
+    ACTION, BUSY, CANCEL = "Create chart", "Creating…", "Quit"
+    ASKS_CLINIC = True
 
     def __init__(self, path: Path, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("setupDialog")
-        self.setWindowTitle(self.tr("Set up AcuChart"))
+        self.setWindowTitle(self.tr(self.TITLE))
         self.path, self.tasks = path, tasks
         self._login_typed = False
 
@@ -338,14 +439,16 @@ class SetupDialog(QDialog):
         )
         self.message = wrapped("", "setupMessage", "fieldError")
         self.message.hide()
-        self.create_button = named(QPushButton(self.tr("Create chart")), "createChart")
+        self.create_button = named(QPushButton(self.tr(self.ACTION)), "createChart")
         self.create_button.setDefault(True)
-        quit_button = named(QPushButton(self.tr("Quit")), "setupQuit")
+        quit_button = self.quit_button = named(QPushButton(self.tr(self.CANCEL)), "setupQuit")
+        quit_button.setAutoDefault(False)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(8)
-        form.addRow(self.tr("Clinic name:"), self.clinic)
+        if self.ASKS_CLINIC:
+            form.addRow(self.tr("Clinic name:"), self.clinic)
         form.addRow(self.tr("Your name as shown on notes:"), self.display_name)
         form.addRow(self.tr("Login name:"), self.login)
         form.addRow(self.tr("Password:"), self.password)
@@ -358,16 +461,8 @@ class SetupDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
-        layout.addWidget(heading(self.tr("Set up your chart"), "setupHeading"))
-        layout.addWidget(
-            wrapped(
-                self.tr(
-                    "AcuChart keeps your patients' records on this computer, in "
-                    f"{path}. You are its owner: you can add other practitioners later."
-                ),
-                "setupIntro",
-            )
-        )
+        layout.addWidget(heading(self.tr(self.HEADING), "setupHeading"))
+        layout.addWidget(wrapped(self.intro(), "setupIntro"))
         layout.addLayout(form)
         layout.addWidget(self.warning)
         layout.addWidget(self.message)
@@ -380,6 +475,17 @@ class SetupDialog(QDialog):
         self.create_button.clicked.connect(self.submit)
         quit_button.clicked.connect(self.reject)
         self._show_policy()
+
+    def intro(self) -> str:
+        return self.tr(
+            "AcuChart keeps your patients' records on this computer, in "
+            f"{self.path}. You are its owner: you can add other practitioners later."
+        )
+
+    def job(self, display_name: str, login: str, password: str) -> Callable[[], ChartSetUp]:
+        """What Create runs in the worker."""
+        path, clinic = self.path, self.clinic.text()
+        return lambda: set_up_chart(path, clinic, display_name, login, password)
 
     def _login_edited(self, text: str) -> None:
         self._login_typed = bool(text)
@@ -419,7 +525,8 @@ class SetupDialog(QDialog):
 
         found: list[str] = []
         try:
-            validate_clinic(ClinicProfile(name=self.clinic.text()))
+            if self.ASKS_CLINIC:
+                validate_clinic(ClinicProfile(name=self.clinic.text()))
         except ValidationError as error:
             found.extend(error.errors.values())
         if not self.display_name.text().strip():
@@ -440,19 +547,14 @@ class SetupDialog(QDialog):
             return
         self.message.hide()
         self._set_busy(True)
-        path, clinic = self.path, self.clinic.text()
-        display, login, password = (
-            self.display_name.text().strip(),
-            self.login.text().strip(),
-            self.password.text(),
+        job = self.job(
+            self.display_name.text().strip(), self.login.text().strip(), self.password.text()
         )
-        self.tasks.run(
-            lambda: set_up_chart(path, clinic, display, login, password), self._done, self._failed
-        )
+        self.tasks.run(job, self._done, self._failed)
 
     def _set_busy(self, busy: bool) -> None:
         self.create_button.setEnabled(not busy)
-        self.create_button.setText(self.tr("Creating…") if busy else self.tr("Create chart"))
+        self.create_button.setText(self.tr(self.BUSY) if busy else self.tr(self.ACTION))
 
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
@@ -660,7 +762,11 @@ class LoginDialog(QDialog):
             return
         self.message.hide()
         self.gate.set_busy(True)
-        self.tasks.run(lambda: self.plan.sign_in(login, password), self._done, self._failed)
+        self.tasks.run(
+            lambda: self.plan.sign_in(login, password),
+            self._done,
+            lambda error: self._failed(error, login, password),
+        )
 
     def _done(self, signed: SignedIn) -> None:
         self.gate.set_busy(False)
@@ -669,13 +775,35 @@ class LoginDialog(QDialog):
         self.accept()
         self.signed_in.emit(signed)
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, error: BaseException, login: str = "", password: str = "") -> None:
         from acuchart.keystore import WrongPasswordError
 
         self.gate.set_busy(False)
         if isinstance(error, WrongPasswordError):
             self.gate.failed()
+        if isinstance(error, DamagedChartError) and error.backup is not None:
+            self._offer_backup(error, error.backup, login, password)
+            return
         self._refuse(error_text(error))
+
+    def _offer_backup(
+        self, error: DamagedChartError, backup: UnlockedBackup, login: str, password: str
+    ) -> None:
+        """The chart is damaged and the password opens a backup: repair from it and sign in?
+        What is replaced is kept in the backups folder."""
+        from acuchart.ui.backup_offer import ask_to_restore
+
+        asked = ask_to_restore(self, error.problem, backup.summary, key_file=error.key_file_only)
+        if not asked:
+            self._refuse(error.problem)
+            return
+        self.message.hide()
+        self.gate.set_busy(True)
+        self.tasks.run(
+            lambda: self.plan.restore_and_sign_in(error, login, password),
+            self._done,
+            self._failed,
+        )
 
     def _refuse(self, text: str) -> None:
         """Say why, and put the keyboard back in an empty password field."""

@@ -67,6 +67,8 @@ class ChartTabs:
 
 
 DEMO_NOTE = "Demo chart — not encrypted"
+PLAIN_NOTE = "Not encrypted"
+PLAIN_LABEL = "Not encrypted: anyone with this file can read it"
 DEMO_LABEL_STYLE = (
     "background: #ffe066; color: #3d3000; font-weight: 600; padding: 2px 10px; border-radius: 4px;"
 )
@@ -178,6 +180,8 @@ class MainWindow(QMainWindow):
             self.tr("Second backup folder…"), "actionBackupFolder"
         )
         self.restore_action = self._action(self.tr("Restore from a backup…"), "actionRestore")
+        self.encrypt_action = self._action(self.tr("Encrypt this chart…"), "actionEncryptChart")
+        self.encrypt_action.setVisible(False)  # shown for a clinic's own plain chart
         self.archive_action = self._action(self.tr("Archive"), "actionArchive")
         self.delete_action = self._action(self.tr("Delete…"), "actionDeletePatient")
         self.find_action = self._action(self.tr("Find patient"), "actionFind", "Ctrl+F")
@@ -200,6 +204,7 @@ class MainWindow(QMainWindow):
         self.backup_action.triggered.connect(self.back_up_now)
         self.backup_folder_action.triggered.connect(self.choose_backup_folder)
         self.restore_action.triggered.connect(self.restore_from_backup)
+        self.encrypt_action.triggered.connect(self.encrypt_chart)
         self.archive_action.triggered.connect(self.toggle_archived)
         self.delete_action.triggered.connect(self.delete_patient)
         self.find_action.triggered.connect(self.focus_search)
@@ -231,6 +236,7 @@ class MainWindow(QMainWindow):
         clinic_menu.addAction(self.handouts_action)
         clinic_menu.addAction(self.audit_action)
         clinic_menu.addAction(self.accounts_action)
+        clinic_menu.addAction(self.encrypt_action)
         clinic_menu.addSeparator()
         for action in (self.backup_action, self.backup_folder_action, self.restore_action):
             clinic_menu.addAction(action)
@@ -258,6 +264,7 @@ class MainWindow(QMainWindow):
         self.delete_action.setEnabled(record is not None and record.visit_count == 0)
         self.print_action.setEnabled(record is not None)
         self.lock_action.setEnabled(ready and self.account is not None)
+        self.encrypt_action.setEnabled(self.encrypt_action.isVisible() and has_file)
         self.accounts_action.setEnabled(ready and self.account is not None)
         if self.locked:  # a result landing while locked enables nothing
             for action in self.actions():
@@ -301,7 +308,7 @@ class MainWindow(QMainWindow):
         else:
             self.attach_database(plan.database)
             if plan.unencrypted_file:
-                self.mark_unencrypted_demo()
+                self.mark_unencrypted(demo=plan.demo)
 
     def _open_start_dialog(self, dialog: QDialog) -> None:
         self.start_dialog = dialog
@@ -330,19 +337,38 @@ class MainWindow(QMainWindow):
             return
         session.sign_in(signed.account)
         self.attach_database(signed.database, signed.account)
+        if signed.database.path is not None and not signed.database.encrypted:
+            self.mark_unencrypted(demo=False)  # a plain file with accounts
         # The sign-in dialog has gone: give the keyboard back to the window (some desktops
         # leave no window active after a modal dialog closes, and shortcuts then do nothing).
         self.raise_()
         self.activateWindow()
 
-    def mark_unencrypted_demo(self) -> None:
-        """A chart file anyone can read (the demo): say so in the title and the status bar."""
-        self._title_note = self.tr(DEMO_NOTE)
+    def mark_unencrypted(self, *, demo: bool) -> None:
+        """A chart file anyone can read: say so in the title and the status bar. A clinic's
+        own chart without accounts (made before encryption) can be encrypted from here."""
+        self._title_note = self.tr(DEMO_NOTE if demo else PLAIN_NOTE)
         self._set_title(self._clinic_name)
         if self.demo_label is None:
-            self.demo_label = named(QLabel(self.tr(DEMO_NOTE)), "demoLabel")
+            self.demo_label = named(QLabel(), "demoLabel")
             self.demo_label.setStyleSheet(DEMO_LABEL_STYLE)
             self.statusBar().addPermanentWidget(self.demo_label)
+        self.demo_label.setText(self.tr(DEMO_NOTE if demo else PLAIN_LABEL))
+        can_encrypt = not demo and self.account is None
+        self.demo_label.setToolTip(
+            self.tr("Clinic → Encrypt this chart… sets a password.") if can_encrypt else ""
+        )
+        self.encrypt_action.setVisible(can_encrypt)
+        self._update_actions()
+
+    def _marked_encrypted(self) -> None:
+        self._title_note = ""
+        self._set_title(self._clinic_name)
+        if self.demo_label is not None:
+            self.statusBar().removeWidget(self.demo_label)
+            self.demo_label.deleteLater()
+            self.demo_label = None
+        self.encrypt_action.setVisible(False)
 
     def _set_title(self, clinic: str) -> None:
         self._clinic_name = clinic
@@ -900,25 +926,9 @@ class MainWindow(QMainWindow):
 
     def _offer(self, found: BackupSummary | None, target: Path, problem: str) -> None:
         from acuchart.backups import restore_backup
+        from acuchart.ui.backup_offer import ask_to_restore
 
-        if found is None or self.closed:
-            return
-        made = f"{found.made_at.astimezone():%d %b %Y, %H:%M}" if found.made_at else "unknown"
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            self.tr("The chart could not be opened"),
-            self.tr(
-                f"{problem}\n\nThe newest good backup was made {made}: {found.patients} "
-                f"patients, {found.visits} visits. Restore it? The damaged file is kept as it "
-                "is, beside the backups."
-            ),
-            parent=self,
-        )
-        box.setObjectName("offerBackup")
-        restore = box.addButton(self.tr("Restore the backup"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(self.tr("Not now"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is not restore:
+        if found is None or self.closed or not ask_to_restore(self, problem, found):
             return
         now = dt.datetime.now(dt.UTC)
         self.status_placeholder.setText(self.tr("Restoring the backup…"))
@@ -926,6 +936,73 @@ class MainWindow(QMainWindow):
             lambda: restore_backup(found.path, target, now=now),
             lambda _safety: self.start(self.location),
             lambda error: self.status_placeholder.setText(describe_error(error)),
+        )
+
+    # -- encrypting a plain chart ---------------------------------------------
+    def encrypt_chart(self) -> None:
+        """Back up, encrypt and reopen this plain chart, with a new owner."""
+        from acuchart.ui.encrypt_dialog import EncryptChartDialog
+
+        database = self.database
+        if database is None or database.path is None or database.encrypted:
+            return
+        if self.open_forms:
+            self.show_error(
+                self.tr("Not encrypted"),
+                self.tr("Save or close the open patient forms first, then encrypt the chart."),
+            )
+            return
+        dialog = self.encrypt_dialog = EncryptChartDialog(database.path, self.tasks, self)
+        dialog.releasing.connect(self._release_for_encryption)
+        dialog.kept_plain.connect(self._encryption_failed)
+        dialog.created.connect(self._chart_encrypted)
+        dialog.open()
+
+    def _release_for_encryption(self) -> None:
+        """The file is about to be replaced: the last words typed are saved and every
+        connection to it is closed (nothing is written while it is encrypted)."""
+        if self._chart_tabs is not None:
+            self.note_panel.flush()
+        self.backups.start(None)
+        if self.database is not None:
+            self.database.close()
+
+    def _encryption_failed(self) -> None:
+        if self.database is not None:  # the plain chart, as it was: its engine reconnects
+            self.database.reopen()
+            self.backups.start(self.database.path, None)
+
+    def _chart_encrypted(self, made: ChartSetUp) -> None:
+        """Every panel keeps its ``Database``, now the encrypted chart; the recovery key is
+        shown once, then the owner is signed in."""
+        from acuchart.ui.login import RecoveryKeyDialog, SignedIn
+
+        if self.database is None:
+            made.database.close()
+            return
+        self.database.take_over(made.database)
+        self._waiting_for_owner = SignedIn(self.database, made.account)
+        dialog = self.recovery_dialog = RecoveryKeyDialog(made.recovery_key, made.clinic_name, self)
+        dialog.accepted.connect(self._encrypted_owner_kept_key)
+        dialog.open()
+
+    def _encrypted_owner_kept_key(self) -> None:
+        from acuchart import session
+
+        signed, self._waiting_for_owner = self._waiting_for_owner, None
+        if signed is None or self.database is None:
+            return
+        session.sign_in(signed.account)
+        self.account = signed.account
+        self._marked_encrypted()
+        self.backups.start(self.database.path, self.database.key)
+        if self.chart is not None:
+            self.note_panel.signed_by = signed.account.display_name
+        self._watch_idle(self.database)
+        self._update_actions()
+        self.statusBar().showMessage(
+            self.tr("The chart is encrypted. AcuChart will ask for your password from now on."),
+            10_000,
         )
 
     def focus_search(self) -> None:

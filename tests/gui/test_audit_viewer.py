@@ -276,3 +276,22 @@ def test_verify_reports_an_intact_chain_then_the_edited_entry(
     assert "not intact" in viewer.verify_result.text()
     assert "entry 2 was changed after it was written" in viewer.verify_result.text()
     assert "#b3261e" in viewer.verify_result.styleSheet()
+
+
+def test_verify_reports_entries_removed_from_the_end(
+    qtbot: QtBot, database: Database, db_path: Path, open_viewer: Viewer
+) -> None:
+    charted_patient(database)
+    total = all_entries(database)
+    viewer = open_viewer()
+    with sqlite3.connect(db_path) as raw:
+        for name in sqlite_support.AUDIT_LOG_TRIGGERS:
+            raw.execute(f"DROP TRIGGER {name}")
+        raw.execute("DELETE FROM audit_log WHERE id > 2")
+    raw.close()
+    viewer.verify_button.click()
+    qtbot.waitUntil(lambda: viewer.verify_button.isEnabled())
+    assert "not intact" in viewer.verify_result.text()
+    assert f"entries after #2 are missing: the newest entry written was #{total}" in (
+        viewer.verify_result.text()
+    )

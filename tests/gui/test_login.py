@@ -17,9 +17,10 @@ from acuchart.db.database import Database, open_database
 from acuchart.keystore import WRONG_LOGIN, Argon2Parameters
 from acuchart.locations import keystore_path
 from acuchart.services.accounts import create_owner
-from acuchart.services.clinic import CLINIC_NAME, get_setting
+from acuchart.services.clinic import CLINIC_NAME, get_setting, set_setting
+from acuchart.services.demo import DEMO_MARKER
 from acuchart.ui.login import LoginDialog, RecoveryKeyDialog, SetupDialog
-from acuchart.ui.main_window import DEMO_NOTE, MainWindow
+from acuchart.ui.main_window import DEMO_NOTE, PLAIN_LABEL, MainWindow
 from acuchart.ui.settings import UiSettings
 
 NewWindow = Callable[[UiSettings], MainWindow]
@@ -232,6 +233,7 @@ def test_the_recovery_key_sets_a_new_password(
 def test_the_demo_opens_directly_and_says_it_is_not_encrypted(
     qtbot: QtBot, database: Database, db_path: Path, ui_settings: UiSettings, new_window: NewWindow
 ) -> None:
+    set_setting(database, DEMO_MARKER, "2026-03-20T20:00:00+00:00")
     database.close()  # made plain, without accounts, as `acuchart demo` does
     window = new_window(ui_settings)
     window.start(str(db_path))
@@ -260,7 +262,9 @@ def test_a_plain_chart_with_accounts_asks_for_the_password(
     qtbot.keyClicks(dialog.password, PASSWORD)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.database is not None)
-    assert window.demo_label is None
+    assert window.demo_label is not None
+    assert window.demo_label.text() == PLAIN_LABEL  # plain, though it has accounts
+    assert not window.encrypt_action.isVisible()  # their passwords are not known here
     account = session.current_account()
     assert account is not None
     assert account.display_name == "Lena Decicco, L.Ac."

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from acuchart import keystore
+from acuchart.audit import AuditAction, AuditQuery
 from acuchart.backups import (
     ENCRYPTED_BACKUP,
     BackupError,
@@ -23,7 +24,7 @@ from acuchart.db import sqlite as sqlite_support
 from acuchart.db.database import open_database
 from acuchart.db.migrate import BACKUP_FOLDER_NAME
 from acuchart.locations import keystore_path
-from acuchart.services import patients
+from acuchart.services import audit, patients
 from tests.conftest import make_draft
 from tests.unit.test_encryption import (
     FAST,
@@ -273,3 +274,53 @@ def test_a_backup_during_live_writes_is_encrypted_and_sound(chart: tuple[Path, b
     with encryption.keyed_connection(result.path, key, read_only=True) as connection:
         assert sqlite_support.integrity_problems(connection) == []
     assert files_with_sentinel(path.parent) == []
+
+
+def test_a_password_finds_the_newest_backup_its_own_key_file_opens(
+    chart: tuple[Path, bytes],
+) -> None:
+    """For a chart whose key cannot be had from its own files: each backup's key file."""
+    from acuchart.backups import newest_backup_opened_by
+
+    path, key = chart
+    older = make_backup(path, now=NOW - dt.timedelta(days=1), key=key).path
+    keystore.change_password(path, OWNER, PASSWORD, "a newer password", argon2=FAST)
+    newer = make_backup(path, now=NOW, key=key).path
+    folder = older.parent
+    found = newest_backup_opened_by(folder, OWNER, "a newer password")
+    assert found is not None
+    assert (found.summary.path, found.key) == (newer, key)
+    old_password = newest_backup_opened_by(folder, OWNER, PASSWORD)
+    assert old_password is not None
+    assert old_password.summary.path == older  # the newer one knows only the new password
+    assert newest_backup_opened_by(folder, OWNER, "nobody's password") is None
+    assert newest_backup_opened_by(folder, "someone else", PASSWORD) is None
+    newer.write_bytes(newer.read_bytes()[:5000])  # damaged: passed over
+    assert newest_backup_opened_by(folder, OWNER, "a newer password") is None
+
+
+def test_a_key_file_is_put_back_only_when_it_opens_the_chart(
+    chart: tuple[Path, bytes], tmp_path: Path
+) -> None:
+    from acuchart.backups import restore_key_file
+
+    path, key = chart
+    backup = make_backup(path, now=NOW, key=key).path
+    keystore_path(path).write_text("damaged", encoding="utf-8")
+    kept = restore_key_file(backup, path, now=NOW, key=key)
+    assert kept is not None
+    assert kept.read_text(encoding="utf-8") == "damaged"
+    assert keystore_path(path).read_bytes() == keystore_path(backup).read_bytes()
+    assert keystore.unlock(path, OWNER, PASSWORD) == key
+    repaired = open_database(str(path), key=key)
+    try:
+        page = audit.list_audit(repaired, AuditQuery(action=AuditAction.RESTORE))
+        assert [row.detail for row in page.rows] == [f"key file from {backup.name}"]
+        assert audit.verify_audit_log(repaired).ok
+    finally:
+        repaired.close()
+    other = tmp_path / "other.db"
+    other_key, _ = keystore.create_keystore(other, OWNER, PASSWORD, argon2=FAST)
+    open_database(str(other), key=other_key).close()
+    with pytest.raises(BackupError, match="does not open"):
+        restore_key_file(backup, other, now=NOW, key=key)

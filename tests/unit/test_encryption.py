@@ -103,6 +103,7 @@ def test_no_file_of_an_encrypted_chart_holds_patient_text(chart: tuple[Path, byt
     assert sorted(p.name for p in folder.rglob("*")) == [
         BACKUP_FOLDER_NAME,
         "chart.db",
+        "chart.db.audit-anchor",
         "chart.db.keys",
         "copy.db",
     ]
@@ -344,7 +345,11 @@ def test_init_sets_up_an_encrypted_database(tmp_path: Path) -> None:
     assert RECOVERY_WARNING in made.stdout
     [recovery_key] = [line.strip() for line in made.stdout.splitlines() if line.startswith("    ")]
     assert len(recovery_key) == 8 * 5 + 7
-    assert sorted(p.name for p in path.parent.iterdir()) == ["chart.db", "chart.db.keys"]
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        "chart.db",
+        "chart.db.audit-anchor",  # the audit log's newest entry, outside the database
+        "chart.db.keys",
+    ]
     assert header(path) != SQLITE_HEADER
 
     data_key = keystore.unlock(path, OWNER, PASSWORD)

@@ -159,7 +159,7 @@ def test_addenda_stay_insertable_under_a_signed_note(
     database: Database, db_path: Path, signed_visit: int
 ) -> None:
     notes.add_addendum(database, signed_visit, "Lena", "SP6 was needled on both sides too.")
-    later = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
     raw_sql(
         db_path,
         "INSERT INTO note_addenda (visit_id, author, created_at, text) "
