@@ -46,7 +46,8 @@ def raw_connection(path: Path, key: bytes | None = None) -> Any:
 
 
 def raw_patient_page(connection: Any, text: str) -> list[int]:
-    """The page and count the app asks for, by hand (the same indexes and FTS5 table)."""
+    """The count, the page and its precautions, as the app asks, by hand (the same indexes
+    and FTS5 table)."""
     columns = (
         "id, family_name, given_names, preferred_name, date_of_birth, phone, "
         "neuropathy_cause, last_visit_at, archived_at"
@@ -71,7 +72,14 @@ def raw_patient_page(connection: Any, text: str) -> list[int]:
     sql = f"SELECT {columns} FROM patients WHERE archived_at IS NULL AND ({where}) {order}"
     count = f"SELECT count(*) FROM patients WHERE archived_at IS NULL AND ({where})"
     connection.execute(count, args).fetchone()
-    return [row[0] for row in connection.execute(sql, args).fetchall()]
+    ids = [row[0] for row in connection.execute(sql, args).fetchall()]
+    if ids:  # the precaution badges of the rows shown
+        marks = ",".join("?" * len(ids))
+        connection.execute(
+            f"SELECT patient_id, precaution FROM patient_precautions WHERE patient_id IN ({marks})",
+            ids,
+        ).fetchall()
+    return ids
 
 
 def patient_search_figures(database: Database, connection: Any, runs: int) -> list[Figure]:

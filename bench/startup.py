@@ -53,7 +53,7 @@ def run_once(command: list[str], config_home: Path) -> Start:
     return Start(
         painted_ms=(painted["time"] - started) * 1000 if painted else None,
         ready_ms=(ready["time"] - started) * 1000 if ready else None,
-        peak_mb=max(m["peak_memory"] for m in moments.values()) / MB,
+        peak_mb=max(m["peak_memory"] for m in moments.values()) / MB,  # settled, if any
     )
 
 

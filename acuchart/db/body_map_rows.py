@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import String, delete, select, type_coerce
 from sqlalchemy.orm import Session
 
 from acuchart.bodymap.exam import MonofilamentResult, SensoryTest, VibrationResult
 from acuchart.bodymap.model import BodyMap, MarkKey, Stroke
+from acuchart.bodymap.symptoms import Symptom
 from acuchart.db.models import BodyMapMark, BodyMapStroke, SensoryFinding
 from acuchart.patients import Limb
 
@@ -67,21 +68,24 @@ def load_body_maps(session: Session, visit_ids: list[int]) -> dict[int, BodyMap]
     strokes: dict[int, list[Stroke]] = {v: [] for v in visit_ids}
     monofilament: dict[int, dict[tuple[Limb, str], MonofilamentResult]] = {v: {} for v in visit_ids}
     vibration: dict[int, dict[Limb, VibrationResult]] = {v: {} for v in visit_ids}
-    # Plain rows, not ORM objects: a long course has tens of thousands of marks, and maps
-    # are values (nothing here is changed through the session).
+    # Plain rows on the session's connection, not ORM objects, and enum columns read as text
+    # and looked up: a long course has tens of thousands of marks, and maps are values.
+    connection = session.connection()
+    symptoms = {member.value: member for member in Symptom}
+    limbs = {member.value: member for member in Limb}
     for chunk_start in range(0, len(visit_ids), 500):
         chunk = visit_ids[chunk_start : chunk_start + 500]
-        for visit_id, view_id, region_id, symptom, intensity in session.execute(
+        for visit_id, view_id, region_id, symptom, intensity in connection.execute(
             select(
                 BodyMapMark.visit_id,
                 BodyMapMark.view_id,
                 BodyMapMark.region_id,
-                BodyMapMark.symptom,
+                type_coerce(BodyMapMark.symptom, String),
                 BodyMapMark.intensity,
             ).where(BodyMapMark.visit_id.in_(chunk))
         ):
-            marks[visit_id][(view_id, region_id, symptom)] = intensity
-        for visit_id, view_id, paint, intensity, width, points in session.execute(
+            marks[visit_id][(view_id, region_id, symptoms[symptom])] = intensity
+        for visit_id, view_id, paint, intensity, width, points in connection.execute(
             select(
                 BodyMapStroke.visit_id,
                 BodyMapStroke.view_id,
@@ -96,19 +100,19 @@ def load_body_maps(session: Session, visit_ids: list[int]) -> dict[int, BodyMap]
             strokes[visit_id].append(
                 Stroke(view_id, paint, intensity, width, decode_points(points))
             )
-        for visit_id, limb, test, site_id, result in session.execute(
+        for visit_id, limb, test, site_id, result in connection.execute(
             select(
                 SensoryFinding.visit_id,
-                SensoryFinding.limb,
+                type_coerce(SensoryFinding.limb, String),
                 SensoryFinding.test,
                 SensoryFinding.site_id,
                 SensoryFinding.result,
             ).where(SensoryFinding.visit_id.in_(chunk))
         ):
             if test is SensoryTest.MONOFILAMENT:
-                monofilament[visit_id][(limb, site_id)] = MonofilamentResult(result)
+                monofilament[visit_id][(limbs[limb], site_id)] = MonofilamentResult(result)
             else:
-                vibration[visit_id][limb] = VibrationResult(result)
+                vibration[visit_id][limbs[limb]] = VibrationResult(result)
     return {
         v: BodyMap(
             marks=marks[v],

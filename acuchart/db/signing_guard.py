@@ -56,20 +56,30 @@ def ensure_unsigned(session: Session, visit_id: int) -> None:
         raise VisitSignedError(SIGNED_MESSAGE)
 
 
-def _changes_signed_record(session: Session, instance: object) -> bool:
-    """Whether flushing this changed instance would alter a signed visit."""
+def _changes_signed_record(
+    session: Session, instance: object, signed: dict[int, bool] | None = None
+) -> bool:
+    """Whether flushing this changed instance would alter a signed visit (``signed``: the
+    answers already looked up in this flush, by visit id)."""
     if isinstance(instance, Visit):
         return _committed(instance, "status") is VisitStatus.SIGNED
     if isinstance(instance, VisitNote) and _committed(instance, "signed_at") is not None:
         return True
-    return isinstance(instance, VISIT_CONTENT) and is_signed(session, instance.visit_id)
+    if not isinstance(instance, VISIT_CONTENT):
+        return False
+    answers = {} if signed is None else signed
+    visit_id = instance.visit_id
+    if visit_id not in answers:
+        answers[visit_id] = is_signed(session, visit_id)
+    return answers[visit_id]
 
 
 @event.listens_for(Session, "before_flush")
 def _refuse_changes_to_signed_visits(session: Session, _context: Any, _instances: Any) -> None:
     changed = [instance for instance in session.dirty if session.is_modified(instance)]
+    signed: dict[int, bool] = {}  # one query per visit, not per row (a note's scores)
     for instance in (*changed, *session.new, *session.deleted):
-        if _changes_signed_record(session, instance):
+        if _changes_signed_record(session, instance, signed):
             raise VisitSignedError(SIGNED_MESSAGE)
 
 

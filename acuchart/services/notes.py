@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -97,12 +97,21 @@ def _signature_of(row: VisitNote | None) -> Signature | None:
 
 
 def _addenda(session: Session, visit_id: int) -> tuple[Addendum, ...]:
-    rows = session.scalars(
-        select(NoteAddendum)
-        .where(NoteAddendum.visit_id == visit_id)
-        .order_by(NoteAddendum.created_at, NoteAddendum.id)
-    )
-    return tuple(Addendum(r.id, r.author, r.created_at, r.text) for r in rows)
+    return addenda_of(session, [visit_id])[visit_id]
+
+
+def addenda_of(session: Session, visit_ids: list[int]) -> dict[int, tuple[Addendum, ...]]:
+    """The addenda of several visits, oldest first, in one query per 500 visits."""
+    found: dict[int, list[Addendum]] = {visit_id: [] for visit_id in visit_ids}
+    for start in range(0, len(visit_ids), 500):
+        rows = session.scalars(
+            select(NoteAddendum)
+            .where(NoteAddendum.visit_id.in_(visit_ids[start : start + 500]))
+            .order_by(NoteAddendum.created_at, NoteAddendum.id)
+        )
+        for r in rows:
+            found[r.visit_id].append(Addendum(r.id, r.author, r.created_at, r.text))
+    return {visit_id: tuple(items) for visit_id, items in found.items()}
 
 
 def load_note(database: Database, visit_id: int) -> NoteState:
@@ -144,11 +153,17 @@ def derive_scores(note: SessionNote) -> dict[str, float]:
 
 
 def _write_scores(session: Session, visit_id: int, note: SessionNote) -> None:
-    session.execute(delete(VisitScore).where(VisitScore.visit_id == visit_id))
-    session.add_all(
-        VisitScore(visit_id=visit_id, name=name, value=value)
+    # Plain statements on the session's connection (no ORM bookkeeping for derived rows:
+    # a draft saves as one types). Callers have checked the visit is unsigned; so do the
+    # database triggers.
+    connection = session.connection()
+    connection.execute(delete(VisitScore).where(VisitScore.visit_id == visit_id))
+    rows = [
+        {"visit_id": visit_id, "name": name, "value": value}
         for name, value in sorted(derive_scores(note).items())
-    )
+    ]
+    if rows:
+        connection.execute(insert(VisitScore), rows)
 
 
 def _store(session: Session, row: VisitNote, note: SessionNote, at: dt.datetime) -> None:

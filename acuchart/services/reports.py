@@ -41,7 +41,13 @@ from acuchart.reports.progress_report import Audience, Course, CourseVisit, writ
 from acuchart.reports.visit_summary import VisitRecord, write_visit_summary
 from acuchart.services.audit import record
 from acuchart.services.clinic import load_clinic_profile
-from acuchart.services.notes import _addenda, _check, _note_of, _signature_of, score_flowsheet
+from acuchart.services.notes import (
+    _check,
+    _note_of,
+    _signature_of,
+    addenda_of,
+    score_flowsheet,
+)
 from acuchart.validation import ValidationError, clean_text
 from acuchart.visits import VisitStatus
 
@@ -61,6 +67,7 @@ def _visit_records(session: Session, visits: list[Visit]) -> list[VisitRecord]:
         for row in session.scalars(select(VisitNote).where(VisitNote.visit_id.in_(ids)))
     }
     maps = load_body_maps(session, ids)
+    addenda = addenda_of(session, ids)
     records = []
     for visit in visits:
         row = notes.get(visit.id)
@@ -72,7 +79,7 @@ def _visit_records(session: Session, visits: list[Visit]) -> list[VisitRecord]:
                 visit=repositories.to_visit_summary(visit),
                 note=_note_of(row),
                 signature=_signature_of(row),
-                addenda=_addenda(session, visit.id),
+                addenda=addenda[visit.id],
                 body_map=maps[visit.id],
                 signature_intact=intact,
                 monofilament_set=sites,

@@ -40,7 +40,23 @@ def run_gui(location: str) -> int:
 
     probe = install_if_asked(app, window)  # noqa: F841 (kept alive while the app runs)
     window.show()
-    window.start(location)
+    # Opening starts once the window is on screen: the worker's imports (SQLAlchemy, the
+    # models) would otherwise hold the interpreter while the first frame is drawn.
+    # (A window that never paints, minimised at start, opens the chart after half a second.)
+    from PySide6.QtCore import QTimer
+
+    from acuchart.ui.main_window import FirstPaint
+
+    started: list[bool] = []
+
+    def start_once() -> None:
+        if not started:
+            started.append(True)
+            window.start(location)
+
+    shown = FirstPaint(window.status_placeholder, window)
+    shown.painted.connect(start_once)
+    QTimer.singleShot(500, start_once)
     status = app.exec()
     dispose_while_app_lives(app, window)
     return status

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -56,6 +56,32 @@ if TYPE_CHECKING:
     from acuchart.visits import VisitSummary
 
 APP_TITLE = "AcuChart"
+
+
+def forget_module_sources() -> None:
+    """Drop the source text Qt for Python's import hook reads from every module imported
+    after it (to look for ``from __feature__``): megabytes nobody needs afterwards. A
+    traceback reads the lines it shows again."""
+    import linecache
+
+    linecache.clearcache()
+
+
+class FirstPaint(QObject):
+    """Says once when ``widget`` has been painted for the first time."""
+
+    painted = Signal()
+
+    def __init__(self, widget: QWidget, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.widget = widget
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget and event.type() == QEvent.Type.Paint:
+            self.widget.removeEventFilter(self)
+            self.painted.emit()
+        return False
 
 
 @dataclass(frozen=True)
@@ -409,6 +435,7 @@ class MainWindow(QMainWindow):
         if self.closed:  # closed while the worker was still opening it
             database.close()
             return
+        forget_module_sources()
         from acuchart.services.clinic import CLINIC_NAME, get_setting
         from acuchart.services.patients import search_patients
         from acuchart.ui.chart_view import PatientChartView
@@ -460,7 +487,10 @@ class MainWindow(QMainWindow):
         self.return_to_open_draft()
         self.check_health(database)
         # The chart's tabs are built once the list is on screen, while the first name is typed.
-        QTimer.singleShot(0, self._prepare_chart_tabs)
+        self._after_first_paint = FirstPaint(self.list_panel.table.viewport(), self)
+        self._after_first_paint.painted.connect(
+            lambda: QTimer.singleShot(0, self._prepare_chart_tabs)
+        )
 
     def _prepare_chart_tabs(self) -> None:
         if self.database is not None and self.chart is not None and not self.closed:
@@ -472,6 +502,7 @@ class MainWindow(QMainWindow):
             assert self.database is not None
             assert self.chart is not None
             self._chart_tabs = self._build_chart_tabs(self.database, self.chart)
+            forget_module_sources()
         return self._chart_tabs
 
     def _build_chart_tabs(self, database: Database, chart: PatientChartView) -> ChartTabs:

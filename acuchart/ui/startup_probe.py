@@ -1,9 +1,10 @@
 """Timing a start: when the window first paints and when the patient list is ready.
 
 Set ``ACUCHART_STARTUP_PROBE`` to a file path and AcuChart appends one JSON line
-per moment (``painted``, then ``ready``: the list shown, searchable) with the wall
-clock and the process's peak memory, and then ends the process at once (no
-closing backup: nothing has been written). The
+per moment (``painted``, then ``ready``: the list shown, searchable, then
+``settled``: a second later, the chart's tabs built) with the wall clock and the
+process's peak memory, and then ends the process at once (no closing backup:
+nothing has been written). The
 benchmarks use it to time cold starts against a bare Qt window; a practitioner's
 support contact can use it to see where a slow start goes.
 """
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from acuchart.ui.main_window import MainWindow
 
 PROBE_ENV = "ACUCHART_STARTUP_PROBE"
+SETTLE_MS = 1000
 
 
 def peak_memory_bytes() -> int:
@@ -59,8 +61,12 @@ class StartupProbe(QObject):
             if in_list and not self.ready:
                 self.ready = True
                 write_moment(self.path, "ready")
-                QTimer.singleShot(0, lambda: os._exit(0))
+                QTimer.singleShot(SETTLE_MS, self._settled)
         return False
+
+    def _settled(self) -> None:
+        write_moment(self.path, "settled")
+        os._exit(0)
 
 
 def install_if_asked(app: QApplication, window: MainWindow) -> StartupProbe | None:

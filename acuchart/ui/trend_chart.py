@@ -1,4 +1,9 @@
-"""A small line chart of figures across visits (affected area, extent, later scores)."""
+"""A small line chart of figures across visits (affected area, extent, later scores).
+
+The chart is drawn once into a pixmap and repainted from it until its data or size
+changes: a 200-visit course has hundreds of points, and the chart repaints whenever
+anything over it moves.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
@@ -29,6 +43,7 @@ class TrendChart(QWidget):
         self.y_ticks: dict[float, str] = {}
         self.setMinimumSize(QSize(320, 170))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._drawn: QPixmap | None = None
 
     def set_data(
         self,
@@ -40,10 +55,27 @@ class TrendChart(QWidget):
     ) -> None:
         self.x_labels, self.series = tuple(x_labels), tuple(series)
         self.y_max, self.y_ticks = y_max, y_ticks
+        self._drawn = None
         self.update()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._drawn = None
+        super().resizeEvent(event)
+
     def paintEvent(self, event: QPaintEvent) -> None:
+        ratio = self.devicePixelRatioF()
+        if self._drawn is None or self._drawn.devicePixelRatio() != ratio:
+            drawn = QPixmap(self.size() * ratio)
+            drawn.setDevicePixelRatio(ratio)
+            self._draw(drawn)
+            self._drawn = drawn
         painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._drawn)
+        painter.end()
+
+    def _draw(self, target: QPixmap) -> None:
+        painter = QPainter(target)
+        painter.setFont(self.font())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor("white"))
         bold = QFont(self.font())

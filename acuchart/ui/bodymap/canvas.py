@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QPainterPathStroker,
     QPaintEvent,
     QPen,
+    QPixmap,
     QResizeEvent,
     QTransform,
 )
@@ -96,6 +97,9 @@ class BodyMapCanvas(QWidget):
         self._placed: list[PlacedView] = []
         self._stroke_view: PlacedView | None = None
         self._stroke_points: list[QPointF] = []
+        self._frame: QPixmap | None = None
+        self._frame_key_drawn: tuple[object, ...] | None = None
+        self._frame_map: BodyMap | None = None
         self.setMouseTracking(True)
         # Side-by-side comparisons (three canvases) must not crowd the patient list out.
         self.setMinimumSize(QSize(320, 260) if interactive else QSize(150, 150))
@@ -182,8 +186,48 @@ class BodyMapCanvas(QWidget):
         raise KeyError(view_id)
 
     # -- painting -------------------------------------------------------------
+    def _frame_key(self) -> tuple[object, ...] | None:
+        """Everything the picture depends on; None while a stroke is being drawn."""
+        if self._stroke_view is not None:
+            return None
+        layers = self.layers
+        return (
+            self.size(),
+            self.devicePixelRatioF(),
+            id(self.body_map),
+            self.view_ids,
+            self.zoomed,
+            self.focus if self.hasFocus() else None,
+            self._hover,
+            self.tool,
+            self.symptom,
+            self.read_only,
+            self.font().key(),
+            layers.show_points,
+            layers.show_sensory,
+            layers.monofilament_sites,
+            layers.highlighted_points,
+            id(layers.changes),
+        )
+
     def paintEvent(self, event: QPaintEvent) -> None:
+        """From the last picture when nothing it shows has changed (a tab shown again, a
+        window moved away): a full map is thousands of filled paths."""
+        key = self._frame_key()
+        if key is None or key != self._frame_key_drawn or self._frame is None:
+            ratio = self.devicePixelRatioF()
+            frame = QPixmap(self.size() * ratio)
+            frame.setDevicePixelRatio(ratio)
+            self._paint_frame(frame)
+            self._frame, self._frame_key_drawn = frame, key
+            self._frame_map = self.body_map  # keeps id(body_map) in the key meaningful
         painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._frame)
+        painter.end()
+
+    def _paint_frame(self, target: QPixmap) -> None:
+        painter = QPainter(target)
+        painter.setFont(self.font())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor("white"))
         caption_font = QFont(self.font())
