@@ -23,7 +23,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import os
-import re
 import shutil
 import sqlite3
 import tempfile
@@ -37,14 +36,24 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from acuchart import audit_anchor
 from acuchart.audit_anchor import AuditAnchor
+from acuchart.backup_names import (
+    BACKUP_NAME_FORMAT as BACKUP_NAME_FORMAT,
+)
+from acuchart.backup_names import (
+    backup_name as backup_name,
+)
+from acuchart.backup_names import (
+    backup_time as backup_time,
+)
+from acuchart.backup_names import (
+    default_backup_folder as default_backup_folder,
+)
 from acuchart.db import encryption, sqlite
 from acuchart.db.errors import DatabaseOpenError
 from acuchart.errors import ChartError
 from acuchart.keystore import WrongPasswordError
-from acuchart.locations import BACKUP_FOLDER_NAME, keystore_path
+from acuchart.locations import keystore_path
 
-BACKUP_NAME_FORMAT = "acuchart-%Y%m%d-%H%M%S.db"
-_BACKUP_NAME = re.compile(r"acuchart-(\d{8}-\d{6})\.db")
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -102,26 +111,6 @@ def database_file(location: str | Path) -> Path:
             "Use the database server's own backups for it.",
         )
     return path
-
-
-def default_backup_folder(database_path: Path) -> Path:
-    """``backups`` beside the database: ``<data dir>/backups`` for the default database."""
-    return database_path.parent / BACKUP_FOLDER_NAME
-
-
-def backup_name(at: dt.datetime) -> str:
-    return at.astimezone(dt.UTC).strftime(BACKUP_NAME_FORMAT)
-
-
-def backup_time(name: str) -> dt.datetime | None:
-    """When a backup was made, from a name ``acuchart-YYYYMMDD-HHMMSS.db``; None for other files."""
-    match = _BACKUP_NAME.fullmatch(name)
-    if match is None:
-        return None
-    try:
-        return dt.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=dt.UTC)
-    except ValueError:
-        return None
 
 
 def backups_to_keep(

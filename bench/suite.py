@@ -56,7 +56,7 @@ def run(groups: set[str], runs: int, patients: int, visits: int) -> list[Figure]
     from bench import startup
 
     startup.today_backup_in_place(path)
-    step("start", lambda: startup.measure_starts(path, runs=max(3, runs // 2)))
+    step("start", lambda: startup.measure_starts(path, runs=runs))
 
     from PySide6.QtWidgets import QApplication
 

@@ -68,14 +68,30 @@ def is_encrypted_url(url: URL) -> bool:
     return url.drivername == ENCRYPTED_DRIVER
 
 
+# Every page read from disk is decrypted: a larger page cache (SQLite's default is 2 MB; here
+# 32 MB per connection, filled only as pages are read) keeps a search's pages decrypted
+# between keystrokes. Measured on the 4 GB benchmark clinic: search 1.8x slower than the
+# plain file with 16 MB, faster than it with 32 MB.
+ENCRYPTED_CACHE_PRAGMA = "PRAGMA cache_size = -32768"  # KiB
+
+
 def install_quiet_log(engine: Engine) -> None:
-    """Silence SQLCipher's log on each new connection, before the dialect's ``PRAGMA key``."""
+    """Silence SQLCipher's log on each new connection, before the dialect's ``PRAGMA key``;
+    after it, a page cache fit for decrypted pages."""
 
     @event.listens_for(engine, "connect", insert=True)
     def _quiet(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(QUIET_LOG_PRAGMA)
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "connect")
+    def _cache(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(ENCRYPTED_CACHE_PRAGMA)
         finally:
             cursor.close()
 

@@ -208,7 +208,12 @@ def search_patients(
     search = _search_condition(interpret_search(query.text), use_fts=use_fts)
     if search is not None:
         conditions.append(search)
-    total = session.scalar(select(func.count()).select_from(Patient).where(*conditions)) or 0
+    # Plain statements on the session's connection: a keystroke's query needs no ORM loading.
+    connection = session.connection()
+    total = (
+        connection.execute(select(func.count()).select_from(Patient).where(*conditions)).scalar()
+        or 0
+    )
     columns = select(
         Patient.id,
         Patient.family_name,
@@ -226,10 +231,10 @@ def search_patients(
         .offset(query.offset)
         .limit(query.limit)
     )
-    fetched = session.execute(statement).all()
+    fetched = connection.execute(statement).all()
     flags: dict[int, set[Precaution]] = defaultdict(set)
     if fetched:
-        for patient_id, flag in session.execute(
+        for patient_id, flag in connection.execute(
             select(PatientPrecaution.patient_id, PatientPrecaution.precaution).where(
                 PatientPrecaution.patient_id.in_([row[0] for row in fetched])
             )

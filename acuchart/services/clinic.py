@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import base64
 
+from sqlalchemy import select
+
 from acuchart.clinic import ClinicProfile, PaperSize, validate_clinic
 from acuchart.db.database import Database
 from acuchart.db.models import ClinicSetting
 
 CLINIC_NAME = "clinic_name"
 AUTO_LOCK_MINUTES = "auto_lock_minutes"  # read and set through acuchart.services.accounts
+DEMO_MARKER = "demo_filled"  # set by acuchart demo (acuchart.services.demo)
 
 
 def get_setting(database: Database, key: str, default: str = "") -> str:
-    with database.reading() as session:
-        setting = session.get(ClinicSetting, key)
-        return setting.value if setting else default
+    # A plain statement on a connection: read at every start, before anything else needs
+    # the ORM's machinery.
+    settings = ClinicSetting.__table__.c
+    with database.engine.connect() as connection:
+        value = connection.execute(
+            select(settings.value).where(settings.key == key)
+        ).scalar_one_or_none()
+    return default if value is None else str(value)
 
 
 def set_setting(database: Database, key: str, value: str) -> None:
@@ -85,3 +93,8 @@ def save_clinic_profile(database: Database, profile: ClinicProfile) -> ClinicPro
                 detail="changed: " + ", ".join(changed),
             )
     return profile
+
+
+def is_demo_chart(database: Database) -> bool:
+    """True for a chart filled by ``acuchart demo`` (not a clinic's own records)."""
+    return bool(get_setting(database, DEMO_MARKER))

@@ -14,7 +14,17 @@ from acuchart.dates import DatePrecision, PartialDate
 from acuchart.db.database import Database
 from acuchart.patients import Limb, NeuropathyCause, PatientDraft, Precaution, Sex
 from acuchart.services.body_maps import save_body_map
-from acuchart.services.clinic import get_setting, save_clinic_profile, set_setting
+from acuchart.services.clinic import (
+    DEMO_MARKER as DEMO_MARKER,
+)
+from acuchart.services.clinic import (
+    get_setting,
+    save_clinic_profile,
+    set_setting,
+)
+from acuchart.services.clinic import (
+    is_demo_chart as is_demo_chart,
+)
 from acuchart.services.demo_maps import demo_body_map
 from acuchart.services.demo_notes import demo_note
 from acuchart.services.notes import save_draft, sign_note
@@ -23,7 +33,6 @@ from acuchart.services.visits import create_visit
 from acuchart.visits import VisitDraft
 
 DEMO_CLINIC_NAME = "Decicco Acupuncture"
-DEMO_MARKER = "demo_filled"
 PRACTITIONERS = ("Lena Decicco, L.Ac.", "Samuel Ortiz, L.Ac.")
 DEMO_CLINIC = ClinicProfile(
     name=DEMO_CLINIC_NAME,
@@ -163,11 +172,6 @@ def _clinic_hours(rng: random.Random, day: dt.date) -> dt.datetime:
     """A half-hour appointment slot between 9:00 and 17:00, local time."""
     local = dt.datetime.combine(day, dt.time(rng.randint(9, 16), rng.choice((0, 30))))
     return local.astimezone(dt.UTC)
-
-
-def is_demo_chart(database: Database) -> bool:
-    """True for a chart filled by ``acuchart demo`` (not a clinic's own records)."""
-    return bool(get_setting(database, DEMO_MARKER))
 
 
 def fill_demo_clinic(database: Database, *, patients: int = 60, seed: int = 2026) -> int:

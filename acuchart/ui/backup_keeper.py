@@ -60,7 +60,7 @@ class BackupKeeper(QObject):
         return Path(chosen) if chosen else None
 
     def newest_backup_at(self) -> dt.datetime | None:
-        from acuchart.backups import backup_time, default_backup_folder
+        from acuchart.backup_names import backup_time, default_backup_folder
 
         if self.database_path is None:
             return None

@@ -207,7 +207,7 @@ def plan_start(location: str) -> StartPlan:
     except BaseException:
         database.close()
         raise
-    from acuchart.services.demo import is_demo_chart
+    from acuchart.services.clinic import is_demo_chart
 
     return Opened(database, unencrypted_file=path is not None, demo=is_demo_chart(database))
 

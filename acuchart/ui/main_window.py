@@ -689,12 +689,12 @@ class MainWindow(QMainWindow):
 
     def return_to_open_draft(self) -> None:
         """At start: open the chart and note that were being written when the app last closed."""
-        from acuchart.errors import RecordNotFoundError
-        from acuchart.services.notes import load_note
-
         value = self.settings.get(keys.OPEN_DRAFT)
         if not value or self.database is None or self.list_panel is None:
             return
+        from acuchart.errors import RecordNotFoundError
+        from acuchart.services.notes import load_note
+
         try:
             patient_id, visit_id = (int(part) for part in value.split(":"))
             state = load_note(self.database, visit_id)
