@@ -289,7 +289,20 @@ def preflight(path: Path, *, quick_check: bool = True) -> bool:
     if not header:
         raise DatabaseOpenError(path, "is an empty file (0 bytes), not an AcuChart database.")
     if header != SQLITE_HEADER:
-        raise DatabaseOpenError(path, "is not an AcuChart database (it is not an SQLite file).")
+        from acuchart.locations import keystore_path
+
+        keys = keystore_path(path)
+        raise DatabaseOpenError(
+            path,
+            "is not an AcuChart database (it is not an SQLite file)"
+            + (
+                f", or it is an encrypted chart whose key file {keys.name} is missing: "
+                "put the key file back beside it (every backup in the backups folder has "
+                "a copy, named after the backup)."
+                if not keys.exists() and not all(32 <= b < 127 or b in b"\t\r\n" for b in header)
+                else "."
+            ),
+        )
     try:
         with read_only_connection(path) as connection:
             tables = {

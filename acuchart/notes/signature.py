@@ -55,6 +55,14 @@ def _utc(moment: dt.datetime) -> str:
 
 
 def canonical_content(identity: SignedIdentity, note: SessionNote, body_map: BodyMap) -> bytes:
+    return canonical_document(identity, to_dict(note), body_map)
+
+
+def canonical_document(
+    identity: SignedIdentity, note_document: dict[str, Any], body_map: BodyMap
+) -> bytes:
+    """The signed bytes, from the note as a JSON document (``to_dict``, or the stored JSON
+    read back: the same thing, and what was stored is what is checked)."""
     document = {
         "signature_version": SIGNATURE_VERSION,
         "visit_id": identity.visit_id,
@@ -62,7 +70,7 @@ def canonical_content(identity: SignedIdentity, note: SessionNote, body_map: Bod
         "visit_started_at": _utc(identity.visit_started_at),
         "signed_by": identity.signed_by,
         "signed_at": _utc(identity.signed_at),
-        "note": to_dict(note),
+        "note": note_document,
         "body_map": body_map_dict(body_map),
     }
     return json.dumps(
@@ -72,3 +80,9 @@ def canonical_content(identity: SignedIdentity, note: SessionNote, body_map: Bod
 
 def content_hash(identity: SignedIdentity, note: SessionNote, body_map: BodyMap) -> str:
     return hashlib.sha256(canonical_content(identity, note, body_map)).hexdigest()
+
+
+def document_hash(
+    identity: SignedIdentity, note_document: dict[str, Any], body_map: BodyMap
+) -> str:
+    return hashlib.sha256(canonical_document(identity, note_document, body_map)).hexdigest()

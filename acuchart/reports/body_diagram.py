@@ -320,11 +320,20 @@ def _layout(
     return _Layout(placements, height, scale, caption_size, caption_space)
 
 
+def _long_captions_fit(layout: _Layout) -> bool:
+    """Long captions ("Right hand · palm") only when every view's fits: a drawing never
+    mixes them with short ones ("Left palm")."""
+    return all(
+        text_width(p.view.label, SANS, layout.caption_size)
+        <= (p.view.view_box[2] + GAP * 0.8) * p.scale
+        for p in layout.placements
+    )
+
+
 def _caption(placement: _Placement, layout: _Layout) -> String:
     view = placement.view
     size = layout.caption_size
-    room = (view.view_box[2] + GAP * 0.8) * placement.scale
-    label = view.label if text_width(view.label, SANS, size) <= room else view.short_label
+    label = view.label if _long_captions_fit(layout) else view.short_label
     return String(
         placement.left + view.view_box[2] * placement.scale / 2,
         placement.row_bottom - size * 1.25,

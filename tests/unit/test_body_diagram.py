@@ -259,3 +259,12 @@ def test_legends_name_each_symptom_and_each_change(tmp_path: Path) -> None:
     assert narrow.height > legend.height  # wraps onto more lines
     changes = pdf_text(change_legend(300.0), tmp_path / "changes.pdf")
     assert all(change.label in changes for change in Change)
+
+
+@pytest.mark.parametrize("width", [300.0, 360.0, 420.0, 480.0, 560.0])
+def test_captions_are_all_long_or_all_short(tmp_path: Path, width: float) -> None:
+    """ "Right palm" beside "Left hand · palm" reads like two different things."""
+    drawing = visit_diagram(charted_map(), width=width, max_height=width)
+    text = pdf_text(drawing, tmp_path / "map.pdf")
+    long_labels = [get_view(v).label in text for v in VIEW_IDS]
+    assert all(long_labels) or not any(long_labels), (width, long_labels)

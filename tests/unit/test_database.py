@@ -275,3 +275,17 @@ def test_another_programs_alembic_database_is_refused_untouched(
         open_database(str(path))
     assert digest(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inventory.db"]
+
+
+def test_an_encrypted_chart_without_its_key_file_says_so(tmp_path: Path) -> None:
+    """Random-looking bytes and no key file: the message points at the missing key file."""
+    import os
+
+    path = tmp_path / "chart.db"
+    path.write_bytes(os.urandom(8192))
+    with pytest.raises(DatabaseOpenError, match=r"key file chart\.db\.keys is missing"):
+        open_database(str(path))
+    (tmp_path / "notes.db").write_bytes(b"%PDF-1.7\n" + b"x" * 5000)
+    with pytest.raises(DatabaseOpenError) as raised:
+        open_database(str(tmp_path / "notes.db"))
+    assert "key file" not in str(raised.value)

@@ -275,3 +275,18 @@ def test_copy_forward_and_protocols(database: Database) -> None:
         notes.save_protocol(database, "Odd", (NeedledPoint("XX1"),))
     notes.delete_protocol(database, mine.id)
     assert "Sleep" not in [p.name for p in notes.list_protocols(database)]
+
+
+def test_a_key_added_to_a_signed_note_behind_the_apps_back_is_caught(
+    database: Database, visit_id: int, db_path: Path
+) -> None:
+    """What is checked is the note exactly as stored, not what the app reads out of it."""
+    notes.sign_note(database, visit_id, "Lena", charted_note())
+    patient_id = notes.load_note(database, visit_id).visit.patient_id
+    with sqlite3.connect(db_path) as raw:
+        for name in SIGNED_VISIT_TRIGGERS:
+            raw.execute(f"DROP TRIGGER IF EXISTS {name}")
+        raw.execute("UPDATE visit_notes SET content = json_set(content, '$.extra', 'added')")
+    [check] = notes.verify_signatures(database, patient_id)
+    assert not check.ok
+    assert notes.load_note(database, visit_id).note == charted_note()  # the app reads it the same
