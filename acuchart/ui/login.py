@@ -268,7 +268,9 @@ def _open_with_key(path: Path, data_key: bytes) -> Database:
     from acuchart.keystore import WrongPasswordError
 
     try:
-        return open_database(str(path), key=data_key)
+        # Checked in the background once open (a minute for gigabytes): damage found
+        # then offers a backup opened with this same key.
+        return open_database(str(path), key=data_key, quick_check=False)
     except WrongPasswordError as error:
         raise DamagedChartError(
             f"The chart “{path}” is damaged: the password is right, but the file does not "

@@ -584,7 +584,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.status_placeholder)
         self.pages.setCurrentWidget(self.status_placeholder)
         self._update_actions()
-        self.offer_newest_backup(message)
+        self.offer_newest_backup(message, key=database.key)
         self.show_error(self.tr("The chart is damaged"), message)
 
     # -- showing a patient --------------------------------------------------
@@ -938,8 +938,10 @@ class MainWindow(QMainWindow):
         )
         self.close()
 
-    def offer_newest_backup(self, problem: str) -> None:
-        """The chart would not open: offer the newest good backup (the file stays as it is)."""
+    def offer_newest_backup(self, problem: str, key: bytes | None = None) -> None:
+        """The chart would not open, or is damaged: offer the newest good backup (the file
+        stays as it is). ``key``: the data key of an encrypted chart, which opens its
+        backups."""
         from acuchart.backups import database_file, default_backup_folder, newest_good_backup
 
         try:
@@ -950,12 +952,14 @@ class MainWindow(QMainWindow):
         if not folder.is_dir():
             return
         self.tasks.run(
-            lambda: newest_good_backup(folder),
-            lambda found: self._offer(found, path, problem),
+            lambda: newest_good_backup(folder, key=key),
+            lambda found: self._offer(found, path, problem, key),
             lambda _error: None,
         )
 
-    def _offer(self, found: BackupSummary | None, target: Path, problem: str) -> None:
+    def _offer(
+        self, found: BackupSummary | None, target: Path, problem: str, key: bytes | None = None
+    ) -> None:
         from acuchart.backups import restore_backup
         from acuchart.ui.backup_offer import ask_to_restore
 
@@ -964,7 +968,7 @@ class MainWindow(QMainWindow):
         now = dt.datetime.now(dt.UTC)
         self.status_placeholder.setText(self.tr("Restoring the backup…"))
         self.tasks.run(
-            lambda: restore_backup(found.path, target, now=now),
+            lambda: restore_backup(found.path, target, now=now, key=key),
             lambda _safety: self.start(self.location),
             lambda error: self.status_placeholder.setText(describe_error(error)),
         )

@@ -193,3 +193,30 @@ def test_without_a_backup_the_password_opens_the_damage_is_named(
     assert "is damaged" in dialog.message.text()
     assert "No backup in" in dialog.message.text()
     assert "password change" in dialog.message.text()
+
+
+def test_damage_found_after_sign_in_offers_a_backup_opened_with_the_charts_key(
+    qtbot: QtBot,
+    db_path: Path,
+    backed_up_chart: Path,
+    ui_settings: UiSettings,
+    new_window: NewWindow,
+) -> None:
+    """Sign-in does not wait for the whole file to be read: the check in the background
+    finds the damage, and the chart's own key opens its backups."""
+    raw = bytearray(db_path.read_bytes())
+    raw[-2 * PAGE :] = b"\x5a" * (2 * PAGE)  # the last pages: the chart still opens
+    db_path.write_bytes(bytes(raw))
+    window, dialog = login_dialog(qtbot, new_window, ui_settings, db_path)
+    seen: list[str] = []
+    QTimer.singleShot(50, lambda: answer_offer(RESTORE_BUTTON, seen))
+    sign_in(qtbot, dialog, PASSWORD)
+    qtbot.waitUntil(lambda: bool(seen), timeout=30_000)
+    assert "damaged" in seen[0]
+    qtbot.waitUntil(
+        lambda: window.database is not None and window.health_problems == [], timeout=30_000
+    )
+    assert window.database is not None
+    assert window.database.encrypted
+    assert [p.family_name for p in reopened_patients(window.database)] == ["Kept"]
+    assert list(default_backup_folder(db_path).glob("*before-restore*"))
