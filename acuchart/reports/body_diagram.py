@@ -345,40 +345,63 @@ def _caption(placement: _Placement, layout: _Layout) -> String:
     )
 
 
+# The parts of a diagram that depend only on the view, the symptom and the size are made
+# once and shared by every drawing (a progress report draws three maps, a visit summary
+# measures its map before drawing it); ReportLab only reads shapes when it renders them.
+
+
+@functools.lru_cache(maxsize=64)
+def _skin(view_id: str) -> Path:
+    return _rings_path(
+        (get_view(view_id).outline_ring,), fillColor=_colour(palette.SKIN), strokeColor=None
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _lines(view_id: str, region_width: float, outline_width: float) -> tuple[Path, Path]:
+    regions = _rings_path(
+        _region_rings(view_id),
+        fillColor=None,
+        strokeColor=_colour(palette.REGION_LINE),
+        strokeWidth=region_width,
+        strokeLineJoin=1,
+    )
+    outline = _rings_path(
+        (get_view(view_id).outline_ring,),
+        fillColor=None,
+        strokeColor=_colour(palette.OUTLINE),
+        strokeWidth=outline_width,
+        strokeLineJoin=1,
+    )
+    return regions, outline
+
+
 def _base(placement: _Placement) -> Group:
     """A view's group with its skin-coloured outline filled in."""
-    view = placement.view
     group = Group(transform=placement.transform)
-    group.add(_rings_path((view.outline_ring,), fillColor=_colour(palette.SKIN), strokeColor=None))
+    group.add(_skin(placement.view.id))
     return group
 
 
 def _finish(group: Group, placement: _Placement) -> None:
     """Region lines and the outline, drawn over the fills."""
-    view = placement.view
-    group.add(
-        _rings_path(
-            _region_rings(view.id),
-            fillColor=None,
-            strokeColor=_colour(palette.REGION_LINE),
-            strokeWidth=placement.mm(0.35, 0.3),
-            strokeLineJoin=1,
-        )
-    )
-    group.add(
-        _rings_path(
-            (view.outline_ring,),
-            fillColor=None,
-            strokeColor=_colour(palette.OUTLINE),
-            strokeWidth=placement.mm(0.7, 0.6),
-            strokeLineJoin=1,
-        )
-    )
+    for part in _lines(placement.view.id, placement.mm(0.35, 0.3), placement.mm(0.7, 0.6)):
+        group.add(part)
 
 
 def _hatch_size(scale: float, factor: float = 1.0) -> float:
     """The hatch repeat in view millimetres: HATCH_PT on paper, never finer than HATCH_MM."""
     return round(max(HATCH_MM, HATCH_PT * factor / scale), 2)
+
+
+@functools.lru_cache(maxsize=4096)
+def _region_fill(
+    view_id: str, region_id: str, symptom: Symptom, intensity: int, size: float, line_width: float
+) -> Group:
+    """A marked region's tint and hatching (shared: see ``_skin``)."""
+    marks = _region_hatch(view_id, region_id, symptom.style.hatch, size)
+    rings = get_view(view_id).regions[region_id].rings
+    return _symptom_fill(rings, marks, symptom, intensity, line_width)
 
 
 def _symptom_fill(
@@ -475,9 +498,7 @@ def visit_diagram(
         line_width = size * HATCH_LINE
         for (view_id, region_id, symptom), intensity in sorted(body_map.marks.items()):
             if view_id == view.id:
-                marks = _region_hatch(view_id, region_id, symptom.style.hatch, size)
-                region_rings = view.regions[region_id].rings
-                group.add(_symptom_fill(region_rings, marks, symptom, intensity, line_width))
+                group.add(_region_fill(view_id, region_id, symptom, intensity, size, line_width))
         for stroke, shape in painted_strokes(body_map, view.id):
             if stroke.symptom is not None:
                 marks = hatch_marks(shape, HATCH_TILES[stroke.symptom.style.hatch], size)

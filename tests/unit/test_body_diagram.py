@@ -268,3 +268,20 @@ def test_captions_are_all_long_or_all_short(tmp_path: Path, width: float) -> Non
     text = pdf_text(drawing, tmp_path / "map.pdf")
     long_labels = [get_view(v).label in text for v in VIEW_IDS]
     assert all(long_labels) or not any(long_labels), (width, long_labels)
+
+
+def test_shared_parts_leave_each_drawing_as_drawn_alone(tmp_path: Path) -> None:
+    """Region fills and outlines are made once and shared between drawings: drawing one
+    map, then another, then the first again, draws the first the same both times."""
+
+    def page_content(drawing: Drawing, name: str) -> bytes:
+        path = tmp_path / name
+        renderPDF.drawToFile(drawing, str(path))
+        contents = PdfReader(path).pages[0].get_contents()
+        assert contents is not None
+        return bytes(contents.get_data())
+
+    first = page_content(visit_diagram(charted_map(), width=400.0), "a.pdf")
+    other = BodyMap().with_mark(SOLE, "heel", Symptom.NUMBNESS, 2)
+    page_content(visit_diagram(other, width=300.0), "b.pdf")
+    assert page_content(visit_diagram(charted_map(), width=400.0), "c.pdf") == first
