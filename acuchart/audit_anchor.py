@@ -15,15 +15,14 @@ copy of itself, together with the entries. Plain Python, no SQLAlchemy.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from acuchart.keystore import write_document
 from acuchart.locations import config_dir
 
 FORMAT = "acuchart-audit-anchor"
@@ -109,31 +108,8 @@ def write_anchor(
     if not encrypted:
         document["database"] = _resolved(database_path)  # for a person reading the folder
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
+    write_document(path, document)
 
 
 def remove_anchor(database_path: Path, *, encrypted: bool) -> None:
     anchor_path(database_path, encrypted=encrypted).unlink(missing_ok=True)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable (POSIX; Windows has no directory handles for this)."""
-    if os.name != "posix":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -125,7 +125,7 @@ def create_keystore(
             _recovery_wrapper(data_key, recovery),
         ],
     }
-    _write(path, document, replace=False)
+    write_document(path, document, replace=False)
     return data_key, format_recovery_key(recovery)
 
 
@@ -168,7 +168,7 @@ def add_account(
     if _find_account(document, cleaned) is not None:
         raise KeystoreError(f"An account named “{cleaned}” already exists.")
     document["wrappers"].append(_account_wrapper(data_key, cleaned, password, argon2))
-    _write(keystore_path(db_path), document)
+    write_document(keystore_path(db_path), document)
 
 
 def change_password(
@@ -247,7 +247,7 @@ def _set_account_password(
         wrappers.append(replacement)
     else:
         wrappers[wrappers.index(existing)] = replacement
-    _write(keystore_path(db_path), document)
+    write_document(keystore_path(db_path), document)
 
 
 def _account_wrapper(
@@ -396,9 +396,9 @@ def _well_formed(document: dict[str, Any]) -> bool:
     return True
 
 
-def _write(path: Path, document: dict[str, Any], *, replace: bool = True) -> None:
-    """Write the whole file or nothing: temp file, fsync, rename over; readable by the
-    owner only (mode 0600)."""
+def write_document(path: Path, document: dict[str, Any], *, replace: bool = True) -> None:
+    """Write a JSON document whole or not at all: temp file, fsync, rename over, the folder
+    synced; readable by the owner only (mode 0600). The key file and the audit anchor."""
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

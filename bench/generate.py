@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import random
 import time
@@ -36,7 +35,7 @@ from acuchart.db.database import Database, open_database
 from acuchart.db.models import Patient, Visit, VisitNote, VisitScore
 from acuchart.db.repositories import apply_draft
 from acuchart.notes.model import FORMAT_VERSION, SessionNote, to_dict
-from acuchart.notes.signature import SIGNATURE_VERSION, SignedIdentity, body_map_dict
+from acuchart.notes.signature import SignedIdentity, body_map_dict, document_hash
 from acuchart.patients import Limb, NeuropathyCause, PatientDraft
 from acuchart.services.clinic import save_clinic_profile
 from acuchart.services.demo import DEMO_CLINIC, PRACTITIONERS, demo_patient
@@ -274,24 +273,6 @@ def is_mapped(visit: PlannedVisit) -> bool:
     )
 
 
-def signed_hash(identity: SignedIdentity, note: dict[str, Any], body_map: dict[str, Any]) -> str:
-    """``content_hash`` from parts already converted (the build test checks they agree)."""
-    document = {
-        "signature_version": SIGNATURE_VERSION,
-        "visit_id": identity.visit_id,
-        "patient_id": identity.patient_id,
-        "visit_started_at": identity.visit_started_at.isoformat(timespec="microseconds"),
-        "signed_by": identity.signed_by,
-        "signed_at": identity.signed_at.isoformat(timespec="microseconds"),
-        "note": note,
-        "body_map": body_map,
-    }
-    canonical = json.dumps(
-        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 EMPTY_MAP = DrawnMap(BodyMap(), body_map_dict(BodyMap()), map_rows(BodyMap()))
 
 
@@ -366,7 +347,7 @@ def add_visits(
                     note_row |= {
                         "signed_by": by,
                         "signed_at": saved_at,
-                        "content_hash": signed_hash(identity, note_dict, chosen.signed_form),
+                        "content_hash": document_hash(identity, note_dict, chosen.signed_form),
                     }
                     signed.append(visit_id)
                 notes.append(note_row)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import random
 import sqlite3
 from collections.abc import Callable
 from functools import partial
@@ -274,12 +275,14 @@ def remove_scratch_visit(connection: Any, visit_id: int) -> None:
 def save_functions(
     database: Database, connection: Any, visit_id: int
 ) -> tuple[Callable[[], object], Callable[[], object]]:
+    from acuchart.patients import Limb, NeuropathyCause
+    from acuchart.services.demo_notes import demo_note
     from acuchart.services.notes import derive_scores, load_note, save_draft
     from bench.generate import HISTORY
-    from tests.unit.test_note_service import charted_note
 
     state = {"version": load_note(database, visit_id).version, "turn": 0}
-    base = charted_note()
+    feet = frozenset({Limb.LEFT_FOOT, Limb.RIGHT_FOOT})
+    base = demo_note(random.Random(7), NeuropathyCause.CHEMOTHERAPY, feet, 3, 0.5, 0.5)
 
     def note_for(turn: int) -> Any:
         text = HISTORY[turn % len(HISTORY)] + f" ({turn})"

@@ -79,21 +79,20 @@ def install_quiet_log(engine: Engine) -> None:
     """Silence SQLCipher's log on each new connection, before the dialect's ``PRAGMA key``;
     after it, a page cache fit for decrypted pages."""
 
-    @event.listens_for(engine, "connect", insert=True)
-    def _quiet(dbapi_connection: Any, _record: Any) -> None:
+    def run(dbapi_connection: Any, pragma: str) -> None:
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(QUIET_LOG_PRAGMA)
+            cursor.execute(pragma)
         finally:
             cursor.close()
 
+    @event.listens_for(engine, "connect", insert=True)
+    def _quiet(dbapi_connection: Any, _record: Any) -> None:
+        run(dbapi_connection, QUIET_LOG_PRAGMA)
+
     @event.listens_for(engine, "connect")
     def _cache(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(ENCRYPTED_CACHE_PRAGMA)
-        finally:
-            cursor.close()
+        run(dbapi_connection, ENCRYPTED_CACHE_PRAGMA)
 
 
 def looks_encrypted(path: Path) -> bool:

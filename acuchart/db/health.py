@@ -93,7 +93,9 @@ class HealthCheck:
         ANALYZE: a fraction of a second, written only to a file known to be sound)."""
         found = self.problems()
         if not found and not self.cancelled:
-            self._run(["PRAGMA analysis_limit=1000", "ANALYZE"], read_only=False)
+            from acuchart.db.sqlite import PLANNER_STATISTICS
+
+            self._run(list(PLANNER_STATISTICS), read_only=False)
         return found
 
 

@@ -55,14 +55,15 @@ def _utc(moment: dt.datetime) -> str:
 
 
 def canonical_content(identity: SignedIdentity, note: SessionNote, body_map: BodyMap) -> bytes:
-    return canonical_document(identity, to_dict(note), body_map)
+    return canonical_document(identity, to_dict(note), body_map_dict(body_map))
 
 
 def canonical_document(
-    identity: SignedIdentity, note_document: dict[str, Any], body_map: BodyMap
+    identity: SignedIdentity, note_document: dict[str, Any], map_document: dict[str, Any]
 ) -> bytes:
-    """The signed bytes, from the note as a JSON document (``to_dict``, or the stored JSON
-    read back: the same thing, and what was stored is what is checked)."""
+    """The signed bytes, from the note and map as JSON documents (``to_dict`` and
+    ``body_map_dict``; or the note's stored JSON read back: the same thing, and what was
+    stored is what is checked)."""
     document = {
         "signature_version": SIGNATURE_VERSION,
         "visit_id": identity.visit_id,
@@ -71,7 +72,7 @@ def canonical_document(
         "signed_by": identity.signed_by,
         "signed_at": _utc(identity.signed_at),
         "note": note_document,
-        "body_map": body_map_dict(body_map),
+        "body_map": map_document,
     }
     return json.dumps(
         document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
@@ -83,6 +84,6 @@ def content_hash(identity: SignedIdentity, note: SessionNote, body_map: BodyMap)
 
 
 def document_hash(
-    identity: SignedIdentity, note_document: dict[str, Any], body_map: BodyMap
+    identity: SignedIdentity, note_document: dict[str, Any], map_document: dict[str, Any]
 ) -> str:
-    return hashlib.sha256(canonical_document(identity, note_document, body_map)).hexdigest()
+    return hashlib.sha256(canonical_document(identity, note_document, map_document)).hexdigest()

@@ -28,7 +28,7 @@ from acuchart.errors import ChartError, EditConflictError, RecordNotFoundError, 
 from acuchart.notes.model import FORMAT_VERSION, NeedledPoint, Plan, SessionNote, from_dict, to_dict
 from acuchart.notes.points import point_library
 from acuchart.notes.scores import MNSI_ITEM_COUNT, mnsi_score
-from acuchart.notes.signature import SignedIdentity, content_hash, document_hash
+from acuchart.notes.signature import SignedIdentity, body_map_dict, content_hash, document_hash
 from acuchart.notes.timeline import ScoredVisit, ScoreFlowsheet, build_flowsheet
 from acuchart.notes.validation import MAX_TEXT, signing_problems, validate_note
 from acuchart.patients import Precaution
@@ -320,7 +320,7 @@ def _check(visit: Visit, row: VisitNote | None, body_map: BodyMap) -> str:
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         return f"The signed note can no longer be read ({error})."
     identity = _identity(visit, row.signed_by, row.signed_at)
-    if document_hash(identity, document, body_map) != row.content_hash:
+    if document_hash(identity, document, body_map_dict(body_map)) != row.content_hash:
         return "The note or body map differs from what was signed."
     return ""
 

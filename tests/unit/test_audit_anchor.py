@@ -6,8 +6,6 @@ import datetime as dt
 import json
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from acuchart.errors import ChartError
 from acuchart.keystore import Argon2Parameters
 from acuchart.services import audit, patients
 from tests.conftest import make_draft
+from tests.unit.test_audit import run_check
 
 FAST = Argon2Parameters(time_cost=1, memory_cost_kib=8 * 1024, parallelism=1)
 
@@ -222,16 +221,6 @@ def test_restoring_an_older_backup_resets_the_anchor_and_is_recorded(chart: Data
     # The copy restored under a temporary name left no anchor of its own behind.
     strays = [p.name for p in path.parent.iterdir() if audit_anchor.ANCHOR_SUFFIX in p.name]
     assert strays == ([path.name + audit_anchor.ANCHOR_SUFFIX] if key else [])
-
-
-def run_check(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "acuchart", "check", "--database", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_check_reports_entries_missing_from_the_end(db_path: Path) -> None:
