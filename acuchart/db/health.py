@@ -104,4 +104,5 @@ def quick_check_problems(path: Path, key: bytes | None = None) -> list[str]:
 
 
 def damage_error(path: Path, problems: list[str]) -> DatabaseOpenError:
-    return DatabaseOpenError(path, "is damaged: " + "; ".join(problems))
+    """The one wording of a failed quick check, at opening or in the background."""
+    return DatabaseOpenError(path, "is damaged: " + "; ".join(problems) + ".")

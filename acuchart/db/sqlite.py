@@ -316,7 +316,9 @@ def preflight(path: Path, *, quick_check: bool = True) -> bool:
             if quick_check:
                 problems = [row[0] for row in connection.execute("PRAGMA quick_check(5)")]
                 if problems != ["ok"]:
-                    raise DatabaseOpenError(path, "is damaged: " + "; ".join(problems))
+                    from acuchart.db.health import damage_error
+
+                    raise damage_error(path, problems)
     except sqlite3.DatabaseError as error:
         raise DatabaseOpenError(path, f"is damaged or not a database ({error}).") from error
     return True
