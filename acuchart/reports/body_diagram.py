@@ -30,6 +30,7 @@ from acuchart.bodymap.model import BodyMap, sites_shown
 from acuchart.bodymap.svg_export import GAP, HATCH_MM
 from acuchart.bodymap.symptoms import HATCH_TILES, Hatch, HatchTile, Symptom, fill_opacity
 from acuchart.reports.fonts import SANS, register_fonts, text_width
+from acuchart.reports.kept_paths import KeptDrawing
 
 HATCH_PT = 4.2  # hatch repeat on paper, so diagrams of any width and the legend match
 HATCH_LINE = 0.12  # hatch line width, as a share of the repeat (as in the SVG export)
@@ -490,7 +491,7 @@ def visit_diagram(
     """
     register_fonts()
     layout = _layout(views, width, captions, max_height)
-    drawing = Drawing(width, layout.height)
+    drawing = KeptDrawing(width, layout.height)
     size = _hatch_size(layout.scale)
     for placement in layout.placements:
         view = placement.view
@@ -540,7 +541,7 @@ def change_diagram(
     """Each region marked at either visit as better, worse or the same, as on the Progress tab."""
     register_fonts()
     layout = _layout(views, width, captions, max_height)
-    drawing = Drawing(width, layout.height)
+    drawing = KeptDrawing(width, layout.height)
     changes = region_changes(baseline, current)
     for placement in layout.placements:
         view = placement.view
@@ -615,7 +616,7 @@ class _Flow:
     def drawing(self) -> Drawing:
         pitch = SWATCH_PT + 5.0
         lines = max((line for line, _x, _s in self.entries), default=0) + 1
-        drawing = Drawing(self.width, lines * pitch - 5.0 + 2.0)
+        drawing = KeptDrawing(self.width, lines * pitch - 5.0 + 2.0)
         for line, x, shapes in self.entries:
             y = (lines - 1 - line) * pitch + 1.0
             drawing.add(Group(*shapes, transform=(1, 0, 0, 1, x, y)))
