@@ -18,8 +18,12 @@ CELL_PADDING = 3
 
 
 def fits_one_line(value: str, style: ParagraphStyle, width: float) -> bool:
-    """Plain text in the main font that fits ``width``: no paragraph needed to draw it."""
-    if "\n" in value:
+    """Plain text in the main font that fits ``width``: no paragraph needed to draw it.
+
+    Only text whose spaces a paragraph would keep as they are (single spaces, none at
+    either end): a paragraph collapses the rest, a plain string would not.
+    """
+    if value != " ".join(value.split()):
         return False
     runs = list(font_runs(value, style.fontName))
     if len(runs) > 1 or (runs and runs[0][0] != style.fontName):
@@ -40,13 +44,29 @@ def fields_table(
     rows: Iterable[tuple[str, str]], styles: Styles, width: float, label_share: float = 0.26
 ) -> Table | None:
     """Label / value pairs in two columns; empty values are left out. None when all are empty."""
-    data = [[text(label, styles.label), text(value, styles.cell)] for label, value in rows if value]
+    widths = [width * label_share, width * (1 - label_share)]
+    room = [widths[0] - 6, widths[1] - 6]  # less the right padding
+    data: list[list[str | Paragraph]] = [
+        [
+            label if fits_one_line(label, styles.label, room[0]) else text(label, styles.label),
+            value if fits_one_line(value, styles.cell, room[1]) else text(value, styles.cell),
+        ]
+        for label, value in rows
+        if value
+    ]
     if not data:
         return None
-    table = Table(data, colWidths=[width * label_share, width * (1 - label_share)])
+    table = Table(data, colWidths=widths)
     table.setStyle(
         TableStyle(
             [
+                # One-line cells are plain strings in their column's style (see grid_table).
+                ("FONT", (0, 0), (0, -1), styles.label.fontName, styles.label.fontSize),
+                ("LEADING", (0, 0), (0, -1), styles.label.leading),
+                ("TEXTCOLOR", (0, 0), (0, -1), styles.label.textColor),
+                ("FONT", (1, 0), (1, -1), styles.cell.fontName, styles.cell.fontSize),
+                ("LEADING", (1, 0), (1, -1), styles.cell.leading),
+                ("TEXTCOLOR", (1, 0), (1, -1), styles.cell.textColor),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 6),
@@ -139,10 +159,20 @@ def gap(points: float) -> Spacer:
     return Spacer(1, points)
 
 
-def fitted(make: Callable[[float], Drawing], width: float, max_height: float) -> Drawing:
-    """A drawing as wide as allowed but no taller than ``max_height``, centred."""
+def fitted(
+    make: Callable[[float], Drawing],
+    width: float,
+    max_height: float,
+    height_of: Callable[[float], float],
+) -> Drawing:
+    """A drawing as wide as allowed but no taller than ``max_height``, centred.
+
+    ``height_of(width)`` is the drawing's height at a width, known before it is made:
+    the drawing is made once, at the width that fits.
+    """
+    natural = height_of(width)
+    if natural > max_height:
+        width *= max_height / natural
     drawing = make(width)
-    if drawing.height > max_height:
-        drawing = make(width * max_height / drawing.height)
     drawing.hAlign = "CENTER"
     return drawing

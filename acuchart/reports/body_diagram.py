@@ -321,6 +321,11 @@ def _layout(
     return _Layout(placements, height, scale, caption_size, caption_space)
 
 
+def diagram_height(width: float, *, views: Iterable[str] | None = None) -> float:
+    """The height of ``visit_diagram`` at ``width`` (with captions, no ``max_height``)."""
+    return _layout(views, width, True, None).height
+
+
 def _long_captions_fit(layout: _Layout) -> bool:
     """Long captions ("Right hand · palm") only when every view's fits: a drawing never
     mixes them with short ones ("Left palm")."""

@@ -68,6 +68,10 @@ def needs_fallback(character: str) -> bool:
 
 def font_runs(text: str, font_name: str = SANS) -> Iterator[tuple[str, str]]:
     """Split text into (font, run) pieces, each drawable in one font."""
+    if all(map(_glyphs(SANS).__contains__, map(ord, text))):  # the usual case: one run
+        if text:
+            yield font_name, text
+        return
     run: list[str] = []
     current = font_name
     for character in text:

@@ -33,12 +33,17 @@ def _diagram(context: HandoutContext, styles: Styles, width: float) -> list[Flow
     body_map = context.body_map
     if body_map is None or not body_map.has_drawing:
         return [text("No body map has been charted yet.", styles.muted)]
-    from acuchart.reports.body_diagram import diagram_legend, visit_diagram
+    from acuchart.reports.body_diagram import diagram_height, diagram_legend, visit_diagram
 
     # The patient's own picture: symptoms only, without exam sites or needled points.
     drawing_only = body_map.drawing_only()
     parts: list[Flowable] = [
-        fitted(lambda w: visit_diagram(drawing_only, width=w), width, styles.size * 30)
+        fitted(
+            lambda w: visit_diagram(drawing_only, width=w),
+            width,
+            styles.size * 30,
+            height_of=diagram_height,
+        )
     ]
     if body_map.symptoms:
         parts.append(diagram_legend(body_map.symptoms, width=width))

@@ -279,7 +279,7 @@ def map_figures(body_map: BodyMap) -> str:
 
 
 def body_map_block(record: VisitRecord, styles: Styles, width: float) -> list[Flowable]:
-    from acuchart.reports.body_diagram import diagram_legend, visit_diagram
+    from acuchart.reports.body_diagram import diagram_height, diagram_legend, visit_diagram
 
     body_map = record.body_map
     if body_map.is_empty:
@@ -293,6 +293,7 @@ def body_map_block(record: VisitRecord, styles: Styles, width: float) -> list[Fl
         ),
         width,
         max_height=400,
+        height_of=diagram_height,
     )
     parts: list[Flowable] = [drawing]
     if body_map.symptoms:

@@ -48,12 +48,12 @@ _PROFILE_KEYS = {
 
 
 def load_clinic_profile(database: Database) -> ClinicProfile:
+    fields = {key: field for field, key in _PROFILE_KEYS.items()}
     with database.reading() as session:
-        values = {
-            field: setting.value
-            for field, key in _PROFILE_KEYS.items()
-            if (setting := session.get(ClinicSetting, key)) is not None
-        }
+        stored = session.execute(
+            select(ClinicSetting.key, ClinicSetting.value).where(ClinicSetting.key.in_(fields))
+        )
+        values = {fields[key]: value for key, value in stored}
     logo = values.pop("logo_png", "")
     paper = values.pop("paper", PaperSize.LETTER.value)
     return ClinicProfile(

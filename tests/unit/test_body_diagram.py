@@ -25,10 +25,12 @@ from acuchart.bodymap.model import BodyMap, make_stroke
 from acuchart.bodymap.svg_export import GAP
 from acuchart.bodymap.symptoms import Symptom
 from acuchart.patients import Limb
+from acuchart.reports.blocks import fitted
 from acuchart.reports.body_diagram import (
     CHANGE_COLOURS,
     change_diagram,
     change_legend,
+    diagram_height,
     diagram_legend,
     visit_diagram,
 )
@@ -285,3 +287,26 @@ def test_shared_parts_leave_each_drawing_as_drawn_alone(tmp_path: Path) -> None:
     other = BodyMap().with_mark(SOLE, "heel", Symptom.NUMBNESS, 2)
     page_content(visit_diagram(other, width=300.0), "b.pdf")
     assert page_content(visit_diagram(charted_map(), width=400.0), "c.pdf") == first
+
+
+@pytest.mark.parametrize("views", [None, [SOLE, BACK], ["left_hand.palmar"]])
+def test_the_height_is_known_before_the_drawing_is_made(views: list[str] | None) -> None:
+    for width in (120.0, 297.9, 510.0):
+        drawing = visit_diagram(charted_map(), width=width, views=views)
+        assert diagram_height(width, views=views) == pytest.approx(drawing.height)
+
+
+def test_fitted_makes_the_drawing_once_at_the_width_that_fits() -> None:
+    widths: list[float] = []
+
+    def make(width: float) -> Drawing:
+        widths.append(width)
+        return visit_diagram(charted_map(), width=width)
+
+    tall = fitted(make, 510.0, 400.0, height_of=diagram_height)
+    assert len(widths) == 1
+    assert tall.height == pytest.approx(400.0, rel=0.02)
+    assert tall.width < 510.0
+    wide = fitted(make, 200.0, 400.0, height_of=diagram_height)
+    assert wide.width == pytest.approx(200.0)
+    assert widths == [pytest.approx(tall.width), pytest.approx(200.0)]
