@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, UnaryExpression, and_, func, select, union_all
-from sqlalchemy.orm import QueryableAttribute, Session, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from acuchart.dates import DatePrecision, PartialDate
 from acuchart.db import sqlite
@@ -143,20 +143,28 @@ def count_visits(session: Session, patient_id: int) -> int:
     return session.scalar(select(func.count()).where(Visit.patient_id == patient_id)) or 0
 
 
-def _digit_prefix(column: QueryableAttribute[str], digits: str) -> ColumnElement[bool]:
+# The patient list's statements use the tables' own columns, not the mapped attributes: a
+# statement over mapped attributes sets up every mapper the first time it runs (≈10 ms),
+# and the list is the first thing asked for at start; the chart needs the ORM only later.
+_PATIENT_TABLE = Patient.__table__
+_PATIENT = _PATIENT_TABLE.c
+_PRECAUTION = PatientPrecaution.__table__.c
+
+
+def _digit_prefix(column: ColumnElement[str], digits: str) -> ColumnElement[bool]:
     """``column`` starts with ``digits``, as an index range (':' sorts right after '9')."""
     return and_(column >= digits, column < digits + ":")
 
 
 def _search_condition(search: PatientSearch, *, use_fts: bool) -> ColumnElement[bool] | None:
     if search.birth_date is not None:
-        return Patient.date_of_birth == search.birth_date
+        return _PATIENT.date_of_birth == search.birth_date
     if search.name_words:
         if use_fts:
-            return Patient.id.in_(sqlite.patient_ids_matching_names(list(search.name_words)))
+            return _PATIENT.id.in_(sqlite.patient_ids_matching_names(list(search.name_words)))
         return and_(
             *(
-                Patient.name_search_text.contains(" " + word, autoescape=True)
+                _PATIENT.name_search_text.contains(" " + word, autoescape=True)
                 for word in search.name_words
             )
         )
@@ -165,28 +173,28 @@ def _search_condition(search: PatientSearch, *, use_fts: bool) -> ColumnElement[
     # (70 ms with none at 50,000 patients), so the matching ids are gathered first.
     matches: list[ColumnElement[bool]] = []
     if search.phone_digits:  # interpret_search sets it only with enough digits
-        matches.append(_digit_prefix(Patient.phone_digits, search.phone_digits))
+        matches.append(_digit_prefix(_PATIENT.phone_digits, search.phone_digits))
         matches.append(
-            _digit_prefix(Patient.phone_digits_reversed, reversed_digits(search.phone_digits))
+            _digit_prefix(_PATIENT.phone_digits_reversed, reversed_digits(search.phone_digits))
         )
     if search.birth_year is not None:
         year = search.birth_year
-        matches.append(Patient.date_of_birth.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        matches.append(_PATIENT.date_of_birth.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
     if not matches:
         return None
-    return Patient.id.in_(union_all(*(select(Patient.id).where(match) for match in matches)))
+    return _PATIENT.id.in_(union_all(*(select(_PATIENT.id).where(match) for match in matches)))
 
 
 def _ordering(sort: PatientSort, descending: bool) -> list[UnaryExpression[Any]]:
-    primary: QueryableAttribute[Any] = {
-        PatientSort.NAME: Patient.name_sort_key,
-        PatientSort.DATE_OF_BIRTH: Patient.date_of_birth,
-        PatientSort.PHONE: Patient.phone_digits,
-        PatientSort.CAUSE: Patient.neuropathy_cause,
-        PatientSort.LAST_VISIT: Patient.last_visit_at,
+    primary: ColumnElement[Any] = {
+        PatientSort.NAME: _PATIENT.name_sort_key,
+        PatientSort.DATE_OF_BIRTH: _PATIENT.date_of_birth,
+        PatientSort.PHONE: _PATIENT.phone_digits,
+        PatientSort.CAUSE: _PATIENT.neuropathy_cause,
+        PatientSort.LAST_VISIT: _PATIENT.last_visit_at,
     }[sort]
     ordered = primary.desc() if descending else primary.asc()
-    tie_break: list[UnaryExpression[Any]] = [Patient.name_sort_key.asc(), Patient.id.asc()]
+    tie_break: list[UnaryExpression[Any]] = [_PATIENT.name_sort_key.asc(), _PATIENT.id.asc()]
     if sort is PatientSort.LAST_VISIT:
         return [ordered.nulls_last(), *tie_break]
     return [ordered, *tie_break]
@@ -204,26 +212,27 @@ def search_patients(
         use_fts = session.get_bind().dialect.name == "sqlite"
     conditions: list[ColumnElement[bool]] = []
     if not query.include_archived:
-        conditions.append(Patient.archived_at.is_(None))
+        conditions.append(_PATIENT.archived_at.is_(None))
     search = _search_condition(interpret_search(query.text), use_fts=use_fts)
     if search is not None:
         conditions.append(search)
-    # Plain statements on the session's connection: a keystroke's query needs no ORM loading.
+    # Plain statements on the session's connection, over the tables' columns: a keystroke's
+    # query needs no ORM loading, and the first list at start no mapper set-up (see _PATIENT).
     connection = session.connection()
     total = (
-        connection.execute(select(func.count()).select_from(Patient).where(*conditions)).scalar()
+        connection.execute(select(func.count()).select_from(_PATIENT_TABLE).where(*conditions)).scalar()
         or 0
     )
     columns = select(
-        Patient.id,
-        Patient.family_name,
-        Patient.given_names,
-        Patient.preferred_name,
-        Patient.date_of_birth,
-        Patient.phone,
-        Patient.neuropathy_cause,
-        Patient.last_visit_at,
-        Patient.archived_at,
+        _PATIENT.id,
+        _PATIENT.family_name,
+        _PATIENT.given_names,
+        _PATIENT.preferred_name,
+        _PATIENT.date_of_birth,
+        _PATIENT.phone,
+        _PATIENT.neuropathy_cause,
+        _PATIENT.last_visit_at,
+        _PATIENT.archived_at,
     )
     statement = (
         columns.where(*conditions)
@@ -235,8 +244,8 @@ def search_patients(
     flags: dict[int, set[Precaution]] = defaultdict(set)
     if fetched:
         for patient_id, flag in connection.execute(
-            select(PatientPrecaution.patient_id, PatientPrecaution.precaution).where(
-                PatientPrecaution.patient_id.in_([row[0] for row in fetched])
+            select(_PRECAUTION.patient_id, _PRECAUTION.precaution).where(
+                _PRECAUTION.patient_id.in_([row[0] for row in fetched])
             )
         ):
             flags[patient_id].add(flag)

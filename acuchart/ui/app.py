@@ -26,6 +26,9 @@ def run_gui(location: str) -> int:
         return 3
     from PySide6.QtWidgets import QApplication
 
+    from acuchart.ui.feature_scan import skip_scan_of_qt_free_modules
+
+    skip_scan_of_qt_free_modules()
     from acuchart.ui.main_window import MainWindow
     from acuchart.ui.settings import UiSettings
     from acuchart.ui.style import apply_style
