@@ -220,7 +220,9 @@ def search_patients(
     # query needs no ORM loading, and the first list at start no mapper set-up (see _PATIENT).
     connection = session.connection()
     total = (
-        connection.execute(select(func.count()).select_from(_PATIENT_TABLE).where(*conditions)).scalar()
+        connection.execute(
+            select(func.count()).select_from(_PATIENT_TABLE).where(*conditions)
+        ).scalar()
         or 0
     )
     columns = select(
