@@ -12,9 +12,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from acuchart.audit import AuditAction
 from acuchart.bodymap.model import BodyMap
@@ -152,26 +151,101 @@ def derive_scores(note: SessionNote) -> dict[str, float]:
     return scores
 
 
+# The statements a draft save runs, built once (a draft saves as the practitioner types):
+# plain statements on the session's connection, with no ORM bookkeeping to pay for.
+_DELETE_SCORES = delete(VisitScore).where(VisitScore.visit_id == bindparam("visit"))
+_INSERT_SCORES = insert(VisitScore)
+# The visit's status guards the UPDATE; on PostgreSQL it also locks the visit row, as
+# ``SELECT ... FOR UPDATE`` would (SQLite's ``BEGIN IMMEDIATE`` already holds the file).
+_TOUCH_UNSIGNED_VISIT = (
+    update(Visit)
+    .where(Visit.id == bindparam("visit"), Visit.status != VisitStatus.SIGNED)
+    .values(updated_at=bindparam("at", type_=Visit.updated_at.type))
+)
+# The version moves on by one, as the mapper's version counter moves it.
+_UPDATE_NOTE = (
+    update(VisitNote)
+    .where(VisitNote.visit_id == bindparam("visit"))
+    .values(
+        content=bindparam("document", type_=VisitNote.content.type),
+        format_version=FORMAT_VERSION,
+        saved_at=bindparam("at", type_=VisitNote.saved_at.type),
+        version=VisitNote.version + 1,
+    )
+)
+_UPDATE_NOTE_AT_VERSION = _UPDATE_NOTE.where(VisitNote.version == bindparam("expected"))
+
+
 def _write_scores(session: Session, visit_id: int, note: SessionNote) -> None:
-    # Plain statements on the session's connection (no ORM bookkeeping for derived rows:
-    # a draft saves as one types). Callers have checked the visit is unsigned; so do the
-    # database triggers.
+    # Callers have checked the visit is unsigned; so do the database triggers.
     connection = session.connection()
-    connection.execute(delete(VisitScore).where(VisitScore.visit_id == visit_id))
+    connection.execute(_DELETE_SCORES, {"visit": visit_id})
     rows = [
         {"visit_id": visit_id, "name": name, "value": value}
         for name, value in sorted(derive_scores(note).items())
     ]
     if rows:
-        connection.execute(insert(VisitScore), rows)
+        connection.execute(_INSERT_SCORES, rows)
+
+
+def _document(note: SessionNote) -> str:
+    """The note as the JSON document stored in ``visit_notes.content``."""
+    return json.dumps(to_dict(note), ensure_ascii=False, separators=(",", ":"))
 
 
 def _store(session: Session, row: VisitNote, note: SessionNote, at: dt.datetime) -> None:
     """Write the note's document and its derived scores (inside the caller's transaction)."""
-    row.content = json.dumps(to_dict(note), ensure_ascii=False, separators=(",", ":"))
+    row.content = _document(note)
     row.format_version = FORMAT_VERSION
     row.saved_at = at
     _write_scores(session, row.visit_id, note)
+
+
+def _touch_unsigned_visit(connection: Connection, visit_id: int, at: dt.datetime) -> None:
+    """Mark the visit changed at ``at``; ``VisitSignedError`` if it is signed (nothing changes)."""
+    if connection.execute(_TOUCH_UNSIGNED_VISIT, {"visit": visit_id, "at": at}).rowcount == 1:
+        return
+    status = connection.scalar(select(Visit.status).where(Visit.id == visit_id))
+    if status is None:
+        raise RecordNotFoundError("This visit no longer exists.")
+    raise VisitSignedError(SIGNED_MESSAGE)
+
+
+def _update_note(
+    connection: Connection, visit_id: int, document: str, at: dt.datetime, expected: int | None
+) -> bool:
+    """Overwrite the stored draft if it is at version ``expected`` (any, if None); whether it
+    was (False: no note yet, or another version)."""
+    parameters = {"visit": visit_id, "document": document, "at": at}
+    if expected is None:
+        return connection.execute(_UPDATE_NOTE, parameters).rowcount == 1
+    parameters["expected"] = expected
+    return connection.execute(_UPDATE_NOTE_AT_VERSION, parameters).rowcount == 1
+
+
+def _insert_first_draft(session: Session, visit_id: int, document: str, at: dt.datetime) -> None:
+    """The visit's first save: the note row (version 1) and its audit entry."""
+    connection = session.connection()
+    stored = connection.scalar(select(VisitNote.version).where(VisitNote.visit_id == visit_id))
+    if stored is not None:  # saved elsewhere since the editor's copy was loaded
+        raise EditConflictError(EDIT_CONFLICT_MESSAGE)
+    connection.execute(
+        insert(VisitNote).values(
+            visit_id=visit_id,
+            content=document,
+            format_version=FORMAT_VERSION,
+            saved_at=at,
+            version=1,
+        )
+    )
+    patient_id = connection.scalar(select(Visit.patient_id).where(Visit.id == visit_id))
+    record(  # drafts save as one types: only the first save is recorded
+        session,
+        AuditAction.CHANGE,
+        patient_id=patient_id,
+        object=f"note of visit {visit_id}",
+        detail="first draft saved",
+    )
 
 
 def save_draft(
@@ -184,34 +258,23 @@ def save_draft(
     another window or workstation), nothing is written and ``EditConflictError`` is
     raised. After a successful save the note's version is ``expected_version + 1``.
     """
+    # The hot path while typing is two guarded UPDATEs and the scores: no ORM objects are
+    # loaded, so none can be stale in any session, and the version check is part of the
+    # UPDATE itself. The database triggers refuse the note and scores of a signed visit too.
     clean = validate_note(note, point_library())
-    try:
-        with refused_if_signed(), database.unit_of_work() as session:
-            visit = repositories.load_visit(session, visit_id, for_update=True)
-            if visit.status is VisitStatus.SIGNED:
-                raise VisitSignedError(SIGNED_MESSAGE)
-            row = session.get(VisitNote, visit_id, populate_existing=True)
-            stored_version = row.version if row is not None else 0
-            if expected_version is not None and expected_version != stored_version:
+    document = _document(clean)
+    with refused_if_signed(), database.unit_of_work() as session:
+        connection = session.connection()
+        saved_at = utc_now()
+        _touch_unsigned_visit(connection, visit_id, saved_at)
+        if expected_version == 0:  # the editor's copy was never saved
+            _insert_first_draft(session, visit_id, document, saved_at)
+        elif not _update_note(connection, visit_id, document, saved_at, expected_version):
+            if expected_version is not None:  # the stored note is at another version, or gone
                 raise EditConflictError(EDIT_CONFLICT_MESSAGE)
-            first_save = row is None
-            if row is None:
-                row = VisitNote(visit_id=visit_id)
-                session.add(row)
-            saved_at = utc_now()
-            _store(session, row, clean, saved_at)
-            visit.updated_at = saved_at
-            if first_save:  # drafts save as one types: only the first save is recorded
-                record(
-                    session,
-                    AuditAction.CHANGE,
-                    patient_id=visit.patient_id,
-                    object=f"note of visit {visit_id}",
-                    detail="first draft saved",
-                )
-            return saved_at
-    except StaleDataError as error:  # saved elsewhere between our read and our write
-        raise EditConflictError(EDIT_CONFLICT_MESSAGE) from error
+            _insert_first_draft(session, visit_id, document, saved_at)
+        _write_scores(session, visit_id, clean)
+        return saved_at
 
 
 def _identity(visit: Visit, signed_by: str, signed_at: dt.datetime) -> SignedIdentity:

@@ -9,15 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from acuchart.bodymap.model import BodyMap
 from acuchart.bodymap.symptoms import Symptom
 from acuchart.db.database import Database
-from acuchart.db.models import BodyMapMark, Visit, VisitNote
+from acuchart.db.models import AuditEntry, BodyMapMark, Visit, VisitNote, VisitScore
 from acuchart.db.sqlite import SIGNED_VISIT_TRIGGERS
-from acuchart.errors import ChartError, VisitSignedError
+from acuchart.errors import ChartError, RecordNotFoundError, VisitSignedError
 from acuchart.notes.model import (
     AdverseEvent,
     AdverseKind,
@@ -100,6 +100,96 @@ def test_a_draft_round_trips_and_feeds_the_score_flowsheet(
     sheet = notes.score_flowsheet(database, state.visit.patient_id)
     assert sheet.row("pgic") is None
     assert sheet.row("nrs.pain_now").values == (6,)  # type: ignore[union-attr]
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredDraft:
+    """What a save writes, read back from the file."""
+
+    content: str | None
+    version: int | None
+    saved_at: object
+    visit_updated_at: object
+    scores: dict[str, float]
+    audit_entries: int
+
+
+def stored_draft(database: Database, visit_id: int) -> StoredDraft:
+    with database.reading() as session:
+        note = session.execute(
+            select(VisitNote.content, VisitNote.version, VisitNote.saved_at).where(
+                VisitNote.visit_id == visit_id
+            )
+        ).one_or_none()
+        scores = session.execute(
+            select(VisitScore.name, VisitScore.value).where(VisitScore.visit_id == visit_id)
+        )
+        return StoredDraft(
+            content=note.content if note else None,
+            version=note.version if note else None,
+            saved_at=note.saved_at if note else None,
+            visit_updated_at=session.scalar(select(Visit.updated_at).where(Visit.id == visit_id)),
+            scores={row.name: row.value for row in scores},
+            audit_entries=session.scalar(
+                select(func.count()).where(AuditEntry.object == f"note of visit {visit_id}")
+            )
+            or 0,
+        )
+
+
+def test_each_save_counts_a_version_and_stamps_the_visit(database: Database, visit_id: int) -> None:
+    """The first save inserts the note and is audited; later ones overwrite it, one version on."""
+    first = notes.save_draft(database, visit_id, charted_note(), expected_version=0)
+    after_first = stored_draft(database, visit_id)
+    assert (after_first.version, after_first.saved_at) == (1, first)
+    assert after_first.visit_updated_at == first
+    assert after_first.audit_entries == 1
+    assert after_first.scores["pgic"] == 2
+
+    second_note = charted_note(
+        subjective=Subjective(text="Feet warmer.", nrs={NrsItem.PAIN_NOW: 3}),
+        outcomes=Outcomes(),
+    )
+    second = notes.save_draft(database, visit_id, second_note, expected_version=1)
+    after_second = stored_draft(database, visit_id)
+    assert second >= first
+    assert (after_second.version, after_second.saved_at) == (2, second)
+    assert after_second.visit_updated_at == second
+    assert after_second.audit_entries == 1  # drafts save as one types: only the first is logged
+    assert after_second.scores == {"nrs.pain_now": 3}
+    state = notes.load_note(database, visit_id)
+    assert (state.note, state.version, state.saved_at) == (second_note, 2, second)
+
+    third = notes.save_draft(database, visit_id, charted_note())  # no version: not checked
+    assert stored_draft(database, visit_id).version == 3
+    assert notes.load_note(database, visit_id).saved_at == third
+    assert stored_draft(database, visit_id).visit_updated_at == third
+
+
+def test_a_first_save_without_a_version_inserts_the_note(database: Database, visit_id: int) -> None:
+    saved_at = notes.save_draft(database, visit_id, charted_note())
+    stored = stored_draft(database, visit_id)
+    assert (stored.version, stored.saved_at, stored.audit_entries) == (1, saved_at, 1)
+    assert notes.load_note(database, visit_id).note == charted_note()
+
+
+def test_a_draft_for_a_visit_that_is_gone_is_refused(database: Database) -> None:
+    with pytest.raises(RecordNotFoundError, match="no longer exists"):
+        notes.save_draft(database, 9999, charted_note())
+    with pytest.raises(RecordNotFoundError):
+        notes.save_draft(database, 9999, charted_note(), expected_version=0)
+    with database.reading() as session:
+        assert session.scalar(select(func.count()).select_from(VisitNote)) == 0
+
+
+def test_saving_a_signed_visit_writes_nothing(database: Database, visit_id: int) -> None:
+    notes.save_draft(database, visit_id, charted_note())
+    notes.sign_note(database, visit_id, "Lena Decicco")
+    before = stored_draft(database, visit_id)
+    for expected in (None, 0, 1, 2):
+        with pytest.raises(VisitSignedError, match="signed"):
+            notes.save_draft(database, visit_id, SessionNote(), expected_version=expected)
+    assert stored_draft(database, visit_id) == before
 
 
 def test_impossible_values_are_refused_and_the_saved_draft_kept(

@@ -16,12 +16,13 @@ from sqlalchemy import create_engine, text
 
 from acuchart.db.database import Database, open_database
 from acuchart.db.migrate import check_models_match_migrations, current_revision, head_revision
-from acuchart.errors import PatientHasVisitsError
+from acuchart.errors import EditConflictError, PatientHasVisitsError, VisitSignedError
 from acuchart.patient_search import PatientQuery, PatientSort
 from acuchart.patients import Precaution
-from acuchart.services import patients, visits
+from acuchart.services import notes, patients, visits
 from acuchart.visits import VisitDraft
 from tests.conftest import make_draft
+from tests.unit.test_note_service import charted_note, stored_draft
 
 POSTGRESQL_URL = os.environ.get("ACUCHART_TEST_POSTGRESQL_URL", "")
 pytestmark = pytest.mark.skipif(
@@ -82,3 +83,23 @@ def test_records_search_and_sort_on_postgresql(clinic_database: Database) -> Non
         patients.delete_patient(clinic_database, muller.id)
     patients.set_archived(clinic_database, muller.id, True)
     assert names(clinic_database, "mul") == []
+
+
+def test_drafts_save_with_their_version_and_lock_on_postgresql(clinic_database: Database) -> None:
+    now = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
+    patient = patients.create_patient(clinic_database, make_draft())
+    visit_id = visits.create_visit(clinic_database, patient.id, VisitDraft(now, "L")).id
+    first = notes.save_draft(clinic_database, visit_id, charted_note(), expected_version=0)
+    second = notes.save_draft(clinic_database, visit_id, charted_note(), expected_version=1)
+    stored = stored_draft(clinic_database, visit_id)
+    assert (stored.version, stored.saved_at, stored.visit_updated_at) == (2, second, second)
+    assert stored.audit_entries == 1
+    assert first <= second
+    with pytest.raises(EditConflictError):
+        notes.save_draft(clinic_database, visit_id, charted_note(), expected_version=1)
+    assert stored_draft(clinic_database, visit_id) == stored
+    notes.sign_note(clinic_database, visit_id, "Lena Decicco")
+    signed = stored_draft(clinic_database, visit_id)
+    with pytest.raises(VisitSignedError):
+        notes.save_draft(clinic_database, visit_id, charted_note(), expected_version=None)
+    assert stored_draft(clinic_database, visit_id) == signed

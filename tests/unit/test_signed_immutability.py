@@ -27,7 +27,7 @@ from acuchart.patients import Limb
 from acuchart.services import body_maps, notes, patients
 from tests.conftest import make_draft
 from tests.unit.test_body_map_service import new_visit
-from tests.unit.test_note_service import charted_note
+from tests.unit.test_note_service import charted_note, stored_draft
 
 SOLE = "left_foot.plantar"
 
@@ -249,6 +249,64 @@ def test_a_save_from_a_stale_copy_is_refused_and_the_newer_text_kept(
     notes.save_draft(database, visit_id, theirs, expected_version=reloaded.version)
     notes.save_draft(database, visit_id, mine)
     assert notes.load_note(database, visit_id).version == 4
+
+
+def test_a_refused_save_leaves_note_scores_and_visit_as_they_were(
+    database: Database, patient_id: int
+) -> None:
+    """A save from a stale copy changes nothing: not the note, its scores, nor the visit's
+    time of change (the visit is stamped in the same transaction, before the check)."""
+    visit_id = new_visit(database, patient_id, 0)
+    notes.save_draft(database, visit_id, charted_note(), expected_version=0)
+    before = stored_draft(database, visit_id)
+    theirs = charted_note(subjective=Subjective(text="Typed in the second window."))
+    for stale in (0, 2, 7):
+        with pytest.raises(EditConflictError):
+            notes.save_draft(database, visit_id, theirs, expected_version=stale)
+    assert stored_draft(database, visit_id) == before
+
+    # A window that believes the note was saved, for a visit whose note never was.
+    unsaved = new_visit(database, patient_id, 1)
+    before = stored_draft(database, unsaved)
+    with pytest.raises(EditConflictError):
+        notes.save_draft(database, unsaved, theirs, expected_version=1)
+    assert stored_draft(database, unsaved) == before
+    assert before.content is None
+
+
+def test_a_save_racing_another_sees_its_version(database: Database, patient_id: int) -> None:
+    """Two windows save from version 1 in turn: the second finds version 2 and is refused,
+    even though it reads nothing first (the check is in the UPDATE itself)."""
+    visit_id = new_visit(database, patient_id, 0)
+    notes.save_draft(database, visit_id, charted_note(), expected_version=0)
+    mine = charted_note(subjective=Subjective(text="Mine."))
+    theirs = charted_note(subjective=Subjective(text="Theirs."))
+    with database.reading() as session:  # a session that has the note in its identity map
+        held = session.get(VisitNote, visit_id)
+        assert held is not None
+        assert held.version == 1
+        notes.save_draft(database, visit_id, mine, expected_version=1)
+        with pytest.raises(EditConflictError):
+            notes.save_draft(database, visit_id, theirs, expected_version=held.version)
+    state = notes.load_note(database, visit_id)
+    assert (state.note, state.version) == (mine, 2)
+
+
+def test_a_note_signed_behind_the_visits_back_is_refused_by_the_database(
+    database: Database, db_path: Path, draft_visit: int
+) -> None:
+    """A note row carrying a signature under a draft visit (the visit's status passes): the
+    save is refused and the whole transaction undone, the visit's time of change too."""
+    raw_sql(
+        db_path,
+        "UPDATE visit_notes SET signed_by = 'Lena', signed_at = '2026-01-01 09:00:00.000000'"
+        f" WHERE visit_id = {draft_visit}",
+    )
+    before = stored_draft(database, draft_visit)
+    for expected in (None, 1):
+        with pytest.raises(VisitSignedError, match=SIGNED_MESSAGE):
+            notes.save_draft(database, draft_visit, charted_note(), expected_version=expected)
+    assert stored_draft(database, draft_visit) == before
 
 
 def test_patients_count_their_saves(database: Database, patient_id: int) -> None:
