@@ -527,7 +527,7 @@ class SetupDialog(QDialog):
 
         found: list[str] = []
         try:
-            if self.ASKS_CLINIC:
+            if self.ASKS_CLINIC and self.clinic.text().strip():  # optional: Clinic → Details
                 validate_clinic(ClinicProfile(name=self.clinic.text()))
         except ValidationError as error:
             found.extend(error.errors.values())

@@ -128,6 +128,23 @@ def test_first_start_sets_up_an_encrypted_chart_and_shows_the_recovery_key(
     assert window.lock_action.isEnabled()
 
 
+def test_the_clinic_name_is_optional_at_set_up_but_checked_when_given(
+    qtbot: QtBot, db_path: Path, ui_settings: UiSettings, new_window: NewWindow
+) -> None:
+    window = new_window(ui_settings)
+    window.start(str(db_path))
+    setup = start_dialog(qtbot, window, SetupDialog)
+    assert "Optional" in setup.clinic.placeholderText()
+    qtbot.keyClicks(setup.display_name, "Lena Decicco, L.Ac.")
+    setup.password.setText(PASSWORD)
+    setup.password_again.setText(PASSWORD)
+    assert setup.problems() == []
+    setup.clinic.setText("   ")
+    assert setup.problems() == []
+    setup.clinic.setText("Decicco Acupuncture " * 100)
+    assert any("Clinic name" in problem for problem in setup.problems())
+
+
 def test_a_wrong_password_says_so_and_the_right_one_opens_the_chart(
     qtbot: QtBot,
     db_path: Path,
