@@ -69,7 +69,8 @@ def load_body_maps(session: Session, visit_ids: list[int]) -> dict[int, BodyMap]
     monofilament: dict[int, dict[tuple[Limb, str], MonofilamentResult]] = {v: {} for v in visit_ids}
     vibration: dict[int, dict[Limb, VibrationResult]] = {v: {} for v in visit_ids}
     # Plain rows on the session's connection, not ORM objects, and enum columns read as text
-    # and looked up: a long course has tens of thousands of marks, and maps are values.
+    # and looked up: a long course has tens of thousands of marks, and maps are values. The
+    # rows are fetched all at once (``all()``): row by row costs a call into the driver each.
     connection = session.connection()
     symptoms = {member.value: member for member in Symptom}
     limbs = {member.value: member for member in Limb}
@@ -83,7 +84,7 @@ def load_body_maps(session: Session, visit_ids: list[int]) -> dict[int, BodyMap]
                 type_coerce(BodyMapMark.symptom, String),
                 BodyMapMark.intensity,
             ).where(BodyMapMark.visit_id.in_(chunk))
-        ):
+        ).all():
             marks[visit_id][(view_id, region_id, symptoms[symptom])] = intensity
         for visit_id, view_id, paint, intensity, width, points in connection.execute(
             select(
@@ -96,7 +97,7 @@ def load_body_maps(session: Session, visit_ids: list[int]) -> dict[int, BodyMap]
             )
             .where(BodyMapStroke.visit_id.in_(chunk))
             .order_by(BodyMapStroke.visit_id, BodyMapStroke.position)
-        ):
+        ).all():
             strokes[visit_id].append(
                 Stroke(view_id, paint, intensity, width, decode_points(points))
             )
@@ -108,7 +109,7 @@ def load_body_maps(session: Session, visit_ids: list[int]) -> dict[int, BodyMap]
                 SensoryFinding.site_id,
                 SensoryFinding.result,
             ).where(SensoryFinding.visit_id.in_(chunk))
-        ):
+        ).all():
             if test is SensoryTest.MONOFILAMENT:
                 monofilament[visit_id][(limbs[limb], site_id)] = MonofilamentResult(result)
             else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -87,6 +88,14 @@ class NoteState:
 
 def _note_of(row: VisitNote | None) -> SessionNote:
     return SessionNote() if row is None else from_dict(json.loads(row.content))
+
+
+def _read_stored(row: VisitNote | None) -> tuple[SessionNote, dict[str, Any] | None]:
+    """The stored note and its JSON document, read once (for ``_check`` as well)."""
+    if row is None:
+        return SessionNote(), None
+    document = json.loads(row.content)
+    return from_dict(document), document
 
 
 def _signature_of(row: VisitNote | None) -> Signature | None:
@@ -372,16 +381,23 @@ class SignatureCheck:
     problem: str = ""
 
 
-def _check(visit: Visit, row: VisitNote | None, body_map: BodyMap) -> str:
+def _check(
+    visit: Visit,
+    row: VisitNote | None,
+    body_map: BodyMap,
+    document: dict[str, Any] | None = None,
+) -> str:
     """The stored note, exactly as stored, hashed again (a key the app does not know, added
-    behind its back, changes the hash too)."""
+    behind its back, changes the hash too). ``document``: the row's content already read
+    with ``_read_stored``, so it is not read twice."""
     if row is None or row.signed_at is None or not row.signed_by or not row.content_hash:
         return "The visit is marked signed but its note carries no signature."
-    try:
-        document = json.loads(row.content)
-        from_dict(document)  # still a note the app can read
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        return f"The signed note can no longer be read ({error})."
+    if document is None:
+        try:
+            document = json.loads(row.content)
+            from_dict(document)  # still a note the app can read
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            return f"The signed note can no longer be read ({error})."
     identity = _identity(visit, row.signed_by, row.signed_at)
     if document_hash(identity, document, body_map_dict(body_map)) != row.content_hash:
         return "The note or body map differs from what was signed."

@@ -43,7 +43,7 @@ from acuchart.services.audit import record
 from acuchart.services.clinic import load_clinic_profile
 from acuchart.services.notes import (
     _check,
-    _note_of,
+    _read_stored,
     _signature_of,
     addenda_of,
     score_flowsheet,
@@ -58,7 +58,12 @@ def _today(today: dt.date | None) -> dt.date:
     return today or dt.date.today()
 
 
-def _visit_records(session: Session, visits: list[Visit]) -> list[VisitRecord]:
+def _visit_records(
+    session: Session, visits: list[Visit], *, check_signatures: bool = True
+) -> list[VisitRecord]:
+    """What the documents print of each visit. ``check_signatures``: hash each signed note
+    again, for the documents that show its signature (a visit summary, the whole chart);
+    a progress report or a handout does not, and a long course has hundreds."""
     setting = session.get(ClinicSetting, MONOFILAMENT_SET_SETTING)
     sites = parse_monofilament_set(setting.value if setting else "")
     ids = [visit.id for visit in visits]
@@ -71,13 +76,14 @@ def _visit_records(session: Session, visits: list[Visit]) -> list[VisitRecord]:
     records = []
     for visit in visits:
         row = notes.get(visit.id)
+        note, document = _read_stored(row)
         intact = None
-        if visit.status is VisitStatus.SIGNED:
-            intact = not _check(visit, row, maps[visit.id])
+        if check_signatures and visit.status is VisitStatus.SIGNED:
+            intact = not _check(visit, row, maps[visit.id], document)
         records.append(
             VisitRecord(
                 visit=repositories.to_visit_summary(visit),
-                note=_note_of(row),
+                note=note,
                 signature=_signature_of(row),
                 addenda=addenda[visit.id],
                 body_map=maps[visit.id],
@@ -166,7 +172,11 @@ def handout_context(
         visit = session.scalars(query.order_by(Visit.started_at.desc(), Visit.id.desc())).first()
         if visit_id is not None and visit is None:
             raise RecordNotFoundError(f"Visit {visit_id} of this patient was not found.")
-        record = _visit_records(session, [visit])[0] if visit is not None else None
+        record = (
+            _visit_records(session, [visit], check_signatures=False)[0]
+            if visit is not None
+            else None
+        )
     plan = record.note.plan if record else None
     values = {
         "patient_first_name": _first_name(patient),
@@ -227,7 +237,8 @@ def _course_visits(session: Session, patient_id: int) -> list[Visit]:
 def load_course(database: Database, patient_id: int) -> Course:
     with database.reading() as session:
         patient = _patient(session, patient_id)
-        records = _visit_records(session, _course_visits(session, patient_id))
+        visits = _course_visits(session, patient_id)
+        records = _visit_records(session, visits, check_signatures=False)
     flowsheet = score_flowsheet(database, patient_id)
     return Course(
         patient=patient,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from acuchart.bodymap.model import BodyMap
 from acuchart.bodymap.symptoms import Symptom
 from acuchart.clinic import ClinicProfile, PaperSize
 from acuchart.db.database import Database
+from acuchart.db.sqlite import SIGNED_VISIT_TRIGGERS
 from acuchart.errors import RecordNotFoundError
 from acuchart.notes.model import NeedleCount, Plan
 from acuchart.notes.scores import NrsItem, Pgic
@@ -210,6 +212,40 @@ def test_the_whole_chart_holds_every_visit(database: Database) -> None:
     assert "Late entry: bruise at LR3." in content
     assert "Signed, verified" in content
     assert len(reader.pages) >= 4
+
+
+def test_a_note_changed_after_signing_is_flagged_where_the_signature_is_printed(
+    database: Database, db_path: Path
+) -> None:
+    """The summary and the whole chart hash each signed note again; the progress report,
+    which prints no signature, skips that work and still reads the changed course."""
+    patient_id, ids = course(database)
+    for visit_id in ids:
+        notes.sign_note(database, visit_id, "R. Decicco, L.Ac.")
+    with sqlite3.connect(db_path) as raw:  # someone with the file and a SQLite shell
+        for name in SIGNED_VISIT_TRIGGERS:
+            raw.execute(f"DROP TRIGGER IF EXISTS {name}")
+        raw.execute(
+            "UPDATE visit_notes SET content = replace(content, 'Burning soles', 'Cold soles')"
+            " WHERE visit_id = ?",
+            (ids[-1],),
+        )
+    summary = io.BytesIO()
+    reports.visit_summary_pdf(database, ids[-1], summary, today=TODAY)
+    _, content = read(summary)
+    assert "the note no longer matches this signature" in " ".join(content.split())
+    untouched = io.BytesIO()
+    reports.visit_summary_pdf(database, ids[0], untouched, today=TODAY)
+    assert "no longer matches" not in read(untouched)[1]
+    chart = io.BytesIO()
+    reports.chart_pdf(database, patient_id, chart, today=TODAY)
+    chart_text = " ".join(read(chart)[1].split())
+    assert chart_text.count("Signed, verified") == 2
+    assert "Signed – DOES NOT MATCH its signature" in chart_text
+    report = io.BytesIO()
+    reports.progress_report_pdf(database, patient_id, report, today=TODAY)
+    report_text = " ".join(read(report)[1].split())
+    assert "Average pain fell from 8 to 4" in report_text
 
 
 def test_a4_paper_and_a_missing_patient(database: Database) -> None:
