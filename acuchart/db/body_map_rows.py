@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import String, delete, select, type_coerce
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from acuchart.bodymap.exam import MonofilamentResult, SensoryTest, VibrationResult
 from acuchart.bodymap.model import BodyMap, MarkKey, Stroke
 from acuchart.bodymap.symptoms import Symptom
+from acuchart.collector import collector_paused
 from acuchart.db.models import BodyMapMark, BodyMapStroke, SensoryFinding
 from acuchart.patients import Limb
 
@@ -62,58 +64,73 @@ def replace_body_map(session: Session, visit_id: int, body_map: BodyMap) -> None
     )
 
 
+def _driver_rows(session: Session, sql: str) -> list[Any]:
+    """Rows straight from the database driver, on the session's connection and transaction.
+
+    A long course has tens of thousands of marks: SQLAlchemy's result rows and type
+    processing cost three times the query itself, and maps are plain values anyway.
+    ``sql`` carries no parameters (visit ids are written in as integers), so it runs
+    unchanged on SQLite, SQLCipher and PostgreSQL.
+    """
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def load_body_maps(session: Session, visit_ids: list[int]) -> dict[int, BodyMap]:
-    """The maps of several visits in three queries (an empty map where nothing is charted)."""
+    """The maps of several visits in three queries (an empty map where nothing is charted).
+
+    Reads what the session's transaction has written to the database (it does not flush).
+    """
+    with collector_paused():
+        return _read_body_maps(session, visit_ids)
+
+
+def _read_body_maps(session: Session, visit_ids: list[int]) -> dict[int, BodyMap]:
     marks: dict[int, dict[MarkKey, int]] = {v: {} for v in visit_ids}
     strokes: dict[int, list[Stroke]] = {v: [] for v in visit_ids}
     monofilament: dict[int, dict[tuple[Limb, str], MonofilamentResult]] = {v: {} for v in visit_ids}
     vibration: dict[int, dict[Limb, VibrationResult]] = {v: {} for v in visit_ids}
-    # Plain rows on the session's connection, not ORM objects, and enum columns read as text
-    # and looked up: a long course has tens of thousands of marks, and maps are values. The
-    # rows are fetched all at once (``all()``): row by row costs a call into the driver each.
-    connection = session.connection()
     symptoms = {member.value: member for member in Symptom}
     limbs = {member.value: member for member in Limb}
+    touch = {member.value: member for member in MonofilamentResult}
+    vibration_results = {member.value: member for member in VibrationResult}
+    monofilament_test = SensoryTest.MONOFILAMENT.value
     for chunk_start in range(0, len(visit_ids), 500):
-        chunk = visit_ids[chunk_start : chunk_start + 500]
-        for visit_id, view_id, region_id, symptom, intensity in connection.execute(
-            select(
-                BodyMapMark.visit_id,
-                BodyMapMark.view_id,
-                BodyMapMark.region_id,
-                type_coerce(BodyMapMark.symptom, String),
-                BodyMapMark.intensity,
-            ).where(BodyMapMark.visit_id.in_(chunk))
-        ).all():
+        ids = ",".join(str(int(v)) for v in visit_ids[chunk_start : chunk_start + 500])
+        for visit_id, view_id, region_id, symptom, intensity in _driver_rows(
+            session,
+            "SELECT visit_id, view_id, region_id, symptom, intensity"
+            f" FROM {BodyMapMark.__tablename__} WHERE visit_id IN ({ids})",
+        ):
             marks[visit_id][(view_id, region_id, symptoms[symptom])] = intensity
-        for visit_id, view_id, paint, intensity, width, points in connection.execute(
-            select(
-                BodyMapStroke.visit_id,
-                BodyMapStroke.view_id,
-                BodyMapStroke.symptom,
-                BodyMapStroke.intensity,
-                BodyMapStroke.width_mm,
-                BodyMapStroke.points,
-            )
-            .where(BodyMapStroke.visit_id.in_(chunk))
-            .order_by(BodyMapStroke.visit_id, BodyMapStroke.position)
-        ).all():
+        for visit_id, view_id, paint, intensity, width, points in _driver_rows(
+            session,
+            "SELECT visit_id, view_id, symptom, intensity, width_mm, points"
+            f" FROM {BodyMapStroke.__tablename__} WHERE visit_id IN ({ids})"
+            " ORDER BY visit_id, position",
+        ):
             strokes[visit_id].append(
-                Stroke(view_id, paint, intensity, width, decode_points(points))
+                Stroke(
+                    view_id,
+                    None if paint is None else symptoms[paint],
+                    intensity,
+                    float(width),
+                    decode_points(points),
+                )
             )
-        for visit_id, limb, test, site_id, result in connection.execute(
-            select(
-                SensoryFinding.visit_id,
-                type_coerce(SensoryFinding.limb, String),
-                SensoryFinding.test,
-                SensoryFinding.site_id,
-                SensoryFinding.result,
-            ).where(SensoryFinding.visit_id.in_(chunk))
-        ).all():
-            if test is SensoryTest.MONOFILAMENT:
-                monofilament[visit_id][(limbs[limb], site_id)] = MonofilamentResult(result)
+        for visit_id, limb, test, site_id, result in _driver_rows(
+            session,
+            "SELECT visit_id, limb, test, site_id, result"
+            f" FROM {SensoryFinding.__tablename__} WHERE visit_id IN ({ids})",
+        ):
+            if test == monofilament_test:
+                monofilament[visit_id][(limbs[limb], site_id)] = touch[result]
             else:
-                vibration[visit_id][limbs[limb]] = VibrationResult(result)
+                vibration[visit_id][limbs[limb]] = vibration_results[result]
     return {
         v: BodyMap(
             marks=marks[v],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from acuchart.notes.scores import NamedScore, NrsItem, Pgic
 
@@ -298,8 +298,37 @@ def to_dict(note: SessionNote) -> dict[str, Any]:
     return {"format": FORMAT_VERSION, **_plain(note)}
 
 
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+class _Lookup(Generic[_E]):
+    """An enum's members by value: ``Enum(value)`` costs a microsecond, and a long course
+    reads tens of thousands of them. Unknown values raise ``ValueError``, as the enum does."""
+
+    def __init__(self, enum_class: type[_E]) -> None:
+        self._name = enum_class.__name__
+        self._members: dict[Any, _E] = {member.value: member for member in enum_class}
+
+    def __call__(self, value: Any) -> _E:
+        try:
+            return self._members[value]
+        except (KeyError, TypeError):
+            raise ValueError(f"{value!r} is not a valid {self._name}") from None
+
+
+_NRS_ITEM = _Lookup(NrsItem)
+_FINDING = _Lookup(Finding)
+_REFLEX = _Lookup(Reflex)
+_SIDE = _Lookup(Side)
+_TECHNIQUE = _Lookup(Technique)
+_WAVEFORM = _Lookup(Waveform)
+_MODALITY = _Lookup(Modality)
+_ADVERSE_KIND = _Lookup(AdverseKind)
+_PGIC = _Lookup(Pgic)
+
+
 def _reflex(value: str | None) -> Reflex | None:
-    return None if value is None else Reflex(value)
+    return None if value is None else _REFLEX(value)
 
 
 def from_dict(data: dict[str, Any]) -> SessionNote:
@@ -310,13 +339,13 @@ def from_dict(data: dict[str, Any]) -> SessionNote:
         subjective=Subjective(
             chief_complaint=s.get("chief_complaint", ""),
             change_since_last=s.get("change_since_last", ""),
-            nrs={NrsItem(k): int(v) for k, v in s.get("nrs", {}).items()},
+            nrs={_NRS_ITEM(k): int(v) for k, v in s.get("nrs", {}).items()},
             medication_changes=s.get("medication_changes", ""),
             text=s.get("text", ""),
         ),
         objective=Objective(
-            findings_feet=frozenset(Finding(v) for v in o.get("findings_feet", [])),
-            findings_hands=frozenset(Finding(v) for v in o.get("findings_hands", [])),
+            findings_feet=frozenset(_FINDING(v) for v in o.get("findings_feet", [])),
+            findings_hands=frozenset(_FINDING(v) for v in o.get("findings_hands", [])),
             inspection=o.get("inspection", ""),
             reflex_left=_reflex(o.get("reflex_left")),
             reflex_right=_reflex(o.get("reflex_right")),
@@ -336,8 +365,8 @@ def from_dict(data: dict[str, Any]) -> SessionNote:
             points=tuple(
                 NeedledPoint(
                     code=x["code"],
-                    side=Side(x.get("side", "both")),
-                    technique=Technique(x.get("technique", "even")),
+                    side=_SIDE(x.get("side", "both")),
+                    technique=_TECHNIQUE(x.get("technique", "even")),
                     depth_mm=x.get("depth_mm"),
                 )
                 for x in p.get("points", [])
@@ -350,14 +379,14 @@ def from_dict(data: dict[str, Any]) -> SessionNote:
                     point_a=x["point_a"],
                     point_b=x["point_b"],
                     frequency=x.get("frequency", ""),
-                    waveform=Waveform(x.get("waveform", "dense_disperse")),
+                    waveform=_WAVEFORM(x.get("waveform", "dense_disperse")),
                     intensity=x.get("intensity", ""),
                     minutes=int(x.get("minutes", 0)),
                 )
                 for x in p.get("electro", [])
             ),
             modalities=tuple(
-                ModalityUse(Modality(x["kind"]), x.get("detail", ""))
+                ModalityUse(_MODALITY(x["kind"]), x.get("detail", ""))
                 for x in p.get("modalities", [])
             ),
             home_care=p.get("home_care", ""),
@@ -367,11 +396,11 @@ def from_dict(data: dict[str, Any]) -> SessionNote:
             inserted=n.get("inserted"), removed=n.get("removed"), resolution=n.get("resolution", "")
         ),
         adverse_events=tuple(
-            AdverseEvent(AdverseKind(x["kind"]), x.get("action", ""), x.get("detail", ""))
+            AdverseEvent(_ADVERSE_KIND(x["kind"]), x.get("action", ""), x.get("detail", ""))
             for x in data.get("adverse_events", [])
         ),
         outcomes=Outcomes(
-            pgic=None if out.get("pgic") is None else Pgic(out["pgic"]),
+            pgic=None if out.get("pgic") is None else _PGIC(out["pgic"]),
             mnsi={int(k): bool(v) for k, v in out.get("mnsi", {}).items()},
             named=tuple(NamedScore(x["name"], float(x["value"])) for x in out.get("named", [])),
         ),

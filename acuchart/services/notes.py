@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -430,17 +431,28 @@ def verify_signatures(database: Database, patient_id: int) -> list[SignatureChec
 def score_flowsheet(database: Database, patient_id: int) -> ScoreFlowsheet:
     """Every outcome score of a patient's visits, one column per visit that recorded any."""
     with database.reading() as session:
-        rows = session.execute(
-            select(VisitScore.name, VisitScore.value, Visit.id, Visit.started_at, Visit.status)
-            .join(Visit, Visit.id == VisitScore.visit_id)
-            .where(Visit.patient_id == patient_id)
+        visits = session.execute(
+            select(Visit.id, Visit.started_at, Visit.status).where(Visit.patient_id == patient_id)
         )
-        visits: dict[int, ScoredVisit] = {}
-        scores: dict[int, dict[str, float]] = {}
-        for name, value, visit_id, started_at, status in rows:
-            visits[visit_id] = ScoredVisit(visit_id, started_at, status is VisitStatus.SIGNED)
-            scores.setdefault(visit_id, {})[name] = value
-        return build_flowsheet(visits.values(), scores)
+        scored = [ScoredVisit(i, at, status is VisitStatus.SIGNED) for i, at, status in visits]
+        return flowsheet_of(session, patient_id, scored)
+
+
+def flowsheet_of(
+    session: Session, patient_id: int, visits: Iterable[ScoredVisit]
+) -> ScoreFlowsheet:
+    """The flowsheet of a patient's ``visits`` (all of them), read in the caller's transaction.
+
+    Scores are read without their visit's columns: a long course has thousands of scores,
+    and each would otherwise carry (and convert) its visit's time again."""
+    scores: dict[int, dict[str, float]] = {}
+    for visit_id, name, value in session.execute(
+        select(VisitScore.visit_id, VisitScore.name, VisitScore.value)
+        .join(Visit, Visit.id == VisitScore.visit_id)
+        .where(Visit.patient_id == patient_id)
+    ):
+        scores.setdefault(visit_id, {})[name] = value
+    return build_flowsheet(visits, scores)
 
 
 def previous_plan(database: Database, visit_id: int) -> tuple[VisitSummary, Plan] | None:

@@ -21,12 +21,14 @@ from sqlalchemy.orm import Session
 from acuchart.audit import AuditAction
 from acuchart.bodymap.exam import MONOFILAMENT_SET_SETTING, parse_monofilament_set
 from acuchart.bodymap.metrics import summarise
+from acuchart.collector import collector_paused
 from acuchart.dates import describe_date
 from acuchart.db import repositories
 from acuchart.db.body_map_rows import load_body_maps
 from acuchart.db.database import Database
 from acuchart.db.models import ClinicSetting, Visit, VisitNote
 from acuchart.errors import ChartError, RecordNotFoundError
+from acuchart.notes.timeline import ScoredVisit
 from acuchart.notes.validation import MAX_TEXT
 from acuchart.patients import PatientRecord
 from acuchart.reports.chart_export import write_chart
@@ -46,7 +48,7 @@ from acuchart.services.notes import (
     _read_stored,
     _signature_of,
     addenda_of,
-    score_flowsheet,
+    flowsheet_of,
 )
 from acuchart.validation import ValidationError, clean_text
 from acuchart.visits import VisitStatus
@@ -235,18 +237,23 @@ def _course_visits(session: Session, patient_id: int) -> list[Visit]:
 
 
 def load_course(database: Database, patient_id: int) -> Course:
-    with database.reading() as session:
+    """Everything a progress report shows of a course, read in one transaction."""
+    with database.reading() as session, collector_paused():
         patient = _patient(session, patient_id)
         visits = _course_visits(session, patient_id)
         records = _visit_records(session, visits, check_signatures=False)
-    flowsheet = score_flowsheet(database, patient_id)
-    return Course(
-        patient=patient,
-        visits=tuple(
-            CourseVisit(r.visit, r.note, r.body_map, summarise(r.body_map)) for r in records
-        ),
-        flowsheet=flowsheet,
-    )
+        flowsheet = flowsheet_of(
+            session,
+            patient_id,
+            [ScoredVisit(v.id, v.started_at, v.status is VisitStatus.SIGNED) for v in visits],
+        )
+        return Course(
+            patient=patient,
+            visits=tuple(
+                CourseVisit(r.visit, r.note, r.body_map, summarise(r.body_map)) for r in records
+            ),
+            flowsheet=flowsheet,
+        )
 
 
 def progress_report_pdf(

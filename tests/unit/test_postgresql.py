@@ -14,14 +14,16 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
+from acuchart.bodymap.model import BodyMap
 from acuchart.db.database import Database, open_database
 from acuchart.db.migrate import check_models_match_migrations, current_revision, head_revision
 from acuchart.errors import EditConflictError, PatientHasVisitsError, VisitSignedError
 from acuchart.patient_search import PatientQuery, PatientSort
 from acuchart.patients import Precaution
-from acuchart.services import notes, patients, visits
+from acuchart.services import body_maps, notes, patients, reports, visits
 from acuchart.visits import VisitDraft
 from tests.conftest import make_draft
+from tests.unit.test_body_map_service import full_map, new_visit
 from tests.unit.test_note_service import charted_note, stored_draft
 
 POSTGRESQL_URL = os.environ.get("ACUCHART_TEST_POSTGRESQL_URL", "")
@@ -103,3 +105,21 @@ def test_drafts_save_with_their_version_and_lock_on_postgresql(clinic_database: 
     with pytest.raises(VisitSignedError):
         notes.save_draft(clinic_database, visit_id, charted_note(), expected_version=None)
     assert stored_draft(clinic_database, visit_id) == signed
+
+
+def test_a_course_with_maps_and_findings_reads_back_on_postgresql(
+    clinic_database: Database,
+) -> None:
+    """Maps are read with the driver's own cursor: the same rows and values on PostgreSQL."""
+    patient = patients.create_patient(clinic_database, make_draft())
+    charted = new_visit(clinic_database, patient.id, days_ago=14)
+    new_visit(clinic_database, patient.id, days_ago=7)
+    body_maps.save_body_map(clinic_database, charted, full_map())
+    notes.save_draft(clinic_database, charted, charted_note())
+    course = reports.load_course(clinic_database, patient.id)
+    assert [v.body_map for v in course.visits] == [full_map(), BodyMap()]
+    assert course.visits[0].note == charted_note()
+    assert course.flowsheet == notes.score_flowsheet(clinic_database, patient.id)
+    assert course.flowsheet.rows
+    notes.sign_note(clinic_database, charted, "Lena Decicco")
+    assert [check.ok for check in notes.verify_signatures(clinic_database, patient.id)] == [True]

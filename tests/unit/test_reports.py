@@ -27,7 +27,7 @@ from acuchart.services import body_maps, notes, patients, reports
 from acuchart.services.clinic import load_clinic_profile, save_clinic_profile
 from acuchart.validation import ValidationError
 from tests.conftest import make_draft
-from tests.unit.test_body_map_service import new_visit
+from tests.unit.test_body_map_service import full_map, new_visit
 from tests.unit.test_note_service import charted_note
 
 CLINIC = ClinicProfile(
@@ -146,6 +146,26 @@ def test_the_progress_report_says_what_changed(database: Database) -> None:
     _, patient_text = read(patient_copy)
     assert "For you, to keep" in patient_text
     assert "EX-LE10" not in patient_text
+
+
+def test_a_course_reads_each_visit_as_the_chart_does(database: Database) -> None:
+    """The report reads maps, notes and scores of the whole course in bulk (driver rows, one
+    transaction); each must equal what the chart reads of that visit on its own."""
+    course(database, pains=(2,))  # another patient's visit and scores stay out
+    patient_id, ids = course(database)
+    body_maps.save_body_map(database, ids[1], full_map())
+    empty = new_visit(database, patient_id, days_ago=1)
+    loaded = reports.load_course(database, patient_id)
+    assert [v.visit.id for v in loaded.visits] == [*ids, empty]
+    for visit in loaded.visits:
+        assert visit.body_map == body_maps.load_body_map(database, visit.visit.id).body_map
+        assert visit.note == notes.load_note(database, visit.visit.id).note
+    assert loaded.visits[1].body_map == full_map()
+    assert loaded.visits[-1].body_map == BodyMap()
+    assert loaded.flowsheet == notes.score_flowsheet(database, patient_id)
+    pain = loaded.flowsheet.row("nrs.pain_average")
+    assert pain is not None
+    assert pain.values == (8, 6, 4)
 
 
 def test_a_progress_report_of_a_new_patient_says_little_was_recorded(database: Database) -> None:
