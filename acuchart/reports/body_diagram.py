@@ -30,7 +30,7 @@ from acuchart.bodymap.model import BodyMap, sites_shown
 from acuchart.bodymap.svg_export import GAP, HATCH_MM
 from acuchart.bodymap.symptoms import HATCH_TILES, Hatch, HatchTile, Symptom, fill_opacity
 from acuchart.reports.fonts import SANS, register_fonts, text_width
-from acuchart.reports.kept_paths import KeptDrawing
+from acuchart.reports.kept_paths import KeptDrawing, joined
 
 HATCH_PT = 4.2  # hatch repeat on paper, so diagrams of any width and the legend match
 HATCH_LINE = 0.12  # hatch line width, as a share of the repeat (as in the SVG export)
@@ -410,6 +410,35 @@ def _region_fill(
     return _symptom_fill(rings, marks, symptom, intensity, line_width)
 
 
+def _marked_regions(view_id: str, body_map: BodyMap, size: float, line_width: float) -> list[Group]:
+    """One group per symptom marked on the view: its regions' tints (one path per intensity)
+    and then their hatching (one path per kind of mark), each joined from the regions' shared
+    paths. A map of eighty marked regions draws some twenty shapes, not three hundred.
+
+    Regions do not overlap, so only the order within a region shows: a symptom's tint, its
+    hatching, then the next symptom's, as when each region was drawn by itself."""
+    tints: dict[Symptom, dict[int, list[Path]]] = {}
+    hatches: dict[Symptom, dict[tuple[object, ...], list[Path]]] = {}
+    for (marked_view, region_id, symptom), intensity in sorted(body_map.marks.items()):
+        if marked_view != view_id:
+            continue
+        tint, *hatch = _region_fill(
+            view_id, region_id, symptom, intensity, size, line_width
+        ).contents
+        tints.setdefault(symptom, {}).setdefault(intensity, []).append(tint)
+        kinds = hatches.setdefault(symptom, {})
+        for part in hatch:
+            kind = (part.strokeWidth, part.strokeLineCap, part.autoclose)
+            kinds.setdefault(kind, []).append(part)
+    return [
+        Group(
+            *(joined(parts) for _, parts in sorted(tints[symptom].items())),
+            *(joined(parts) for parts in hatches[symptom].values()),
+        )
+        for symptom in sorted(tints)
+    ]
+
+
 def _symptom_fill(
     rings: Iterable[Sequence[tuple[float, float]]],
     marks: HatchMarks,
@@ -502,9 +531,8 @@ def visit_diagram(
         view = placement.view
         group = _base(placement)
         line_width = size * HATCH_LINE
-        for (view_id, region_id, symptom), intensity in sorted(body_map.marks.items()):
-            if view_id == view.id:
-                group.add(_region_fill(view_id, region_id, symptom, intensity, size, line_width))
+        for fill in _marked_regions(view.id, body_map, size, line_width):
+            group.add(fill)
         for stroke, shape in painted_strokes(body_map, view.id):
             if stroke.symptom is not None:
                 marks = hatch_marks(shape, HATCH_TILES[stroke.symptom.style.hatch], size)

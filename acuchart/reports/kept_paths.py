@@ -14,6 +14,7 @@ the stock renderer's so that a ReportLab upgrade that changes either is caught.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from reportlab import rl_config
@@ -21,26 +22,62 @@ from reportlab.graphics import renderPDF
 from reportlab.graphics.renderbase import renderScaledDrawing
 from reportlab.graphics.shapes import Drawing, Path, _renderPath
 
-_KEPT = "_acuchart_pdf_outline"  # on a Path: {force_close: (operators, closed?)}
+_KEPT = "_acuchart_pdf_outline"  # on a Path: {force_close: (operators, moves, closes)}
+_PARTS = "_acuchart_parts"  # on a joined Path: the shared paths it is made of
+_MOVE, _CLOSE = 0, 3
 
 
-def _outline(path: Path, force_close: bool) -> tuple[list[str], bool]:
-    """The path's construction operators ('m', 'l', 'c', 'h'), made once per path."""
-    kept: dict[bool, tuple[list[str], bool]] | None = path.__dict__.get(_KEPT)
+def _kept(path: Path, force_close: bool) -> tuple[list[str], int, int]:
+    """The path's construction operators ('m', 'l', 'c', 'h'), made once per path, with
+    its counts of subpaths and closes (ReportLab fills an open path only when they match)."""
+    kept: dict[bool, tuple[list[str], int, int]] | None = path.__dict__.get(_KEPT)
     if kept is None:
         kept = {}
         path.__dict__[_KEPT] = kept
     if force_close not in kept:
-        from reportlab.pdfgen.pathobject import PDFPathObject
+        parts: tuple[Path, ...] | None = path.__dict__.get(_PARTS)
+        if parts is not None:
+            outlines = [_kept(part, force_close) for part in parts]
+            code: list[str] = []
+            for part_code, _, _ in outlines:  # each opens with 'n' (new path): once per path
+                code += part_code[1:] if code else part_code
+            moves = sum(part_moves for _, part_moves, _ in outlines)
+            closes = sum(part_closes for _, _, part_closes in outlines)
+        else:
+            from reportlab.pdfgen.pathobject import PDFPathObject
 
-        scratch = PDFPathObject()
-        closed = _renderPath(
-            path,
-            (scratch.moveTo, scratch.lineTo, scratch.curveTo, scratch.close),
-            forceClose=force_close,
-        )
-        kept[force_close] = (list(scratch._code), closed)
+            scratch = PDFPathObject()
+            _renderPath(
+                path,
+                (scratch.moveTo, scratch.lineTo, scratch.curveTo, scratch.close),
+                forceClose=force_close,
+            )
+            code = list(scratch._code)
+            moves, closes = path.operators.count(_MOVE), code.count("h")
+        kept[force_close] = (code, moves, closes)
     return kept[force_close]
+
+
+def _outline(path: Path, force_close: bool) -> tuple[list[str], bool]:
+    code, moves, closes = _kept(path, force_close)
+    return code, moves == closes
+
+
+def joined(parts: Sequence[Path]) -> Path:
+    """Paths of one style drawn as one path: one node for ReportLab's renderer, whose state
+    changes and graphics-state saves per shape cost more than a shared path's operators.
+
+    The joined path holds the parts' points (for any renderer) and, for ``KeptDrawing``,
+    writes the parts' kept operators one after the other: the same bytes as the stock
+    renderer writes from the joined points.
+    """
+    if len(parts) == 1:
+        return parts[0]
+    path: Path = parts[0].copy()
+    path.points = [value for part in parts for value in part.points]
+    path.operators = [operator for part in parts for operator in part.operators]
+    path.__dict__[_PARTS] = tuple(parts)
+    return path
 
 
 class _KeptPathRenderer(renderPDF._PDFRenderer):  # type: ignore[misc]

@@ -6,9 +6,10 @@ from reportlab.graphics.shapes import Drawing, Path
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 
+from acuchart.bodymap.symptoms import Symptom
 from acuchart.reports.body_diagram import change_diagram, diagram_legend, visit_diagram
 from acuchart.reports.kept_paths import KeptDrawing
-from tests.unit.test_body_diagram import charted_map, walk
+from tests.unit.test_body_diagram import SOLE, charted_map, walk
 
 
 def operators(drawing: Drawing, *, stock: bool) -> list[str]:
@@ -25,6 +26,14 @@ def operators(drawing: Drawing, *, stock: bool) -> list[str]:
 
 def test_every_body_drawing_writes_what_reportlab_writes_first_time_and_after() -> None:
     body_map = charted_map()
+    for region, symptom, intensity in (
+        ("heel", Symptom.NUMBNESS, 4),  # a second symptom on a region
+        ("midfoot.medial", Symptom.BURNING, 7),  # joined with the heel's burning
+        ("midfoot.lateral", Symptom.BURNING, 3),
+        ("hallux.distal", Symptom.TINGLING, 10),
+        ("forefoot.1", Symptom.TINGLING, 10),
+    ):
+        body_map = body_map.with_mark(SOLE, region, symptom, intensity)
     drawings = [
         visit_diagram(body_map, width=420, needled_points=frozenset({"ST36", "LR3"})),
         change_diagram(body_map, body_map.without_marks("left_foot.plantar", "heel"), width=400),
@@ -38,6 +47,7 @@ def test_every_body_drawing_writes_what_reportlab_writes_first_time_and_after() 
         assert operators(drawing, stock=False) == expected  # from the kept outlines
     shared = [node for node in walk(drawings[0]) if isinstance(node, Path)]
     assert shared
+    assert any("_acuchart_parts" in path.__dict__ for path in shared)  # regions joined
     assert all("_acuchart_pdf_outline" in path.__dict__ for path in shared)
 
 
