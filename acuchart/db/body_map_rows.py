@@ -99,6 +99,11 @@ def _read_body_maps(session: Session, visit_ids: list[int]) -> dict[int, BodyMap
     touch = {member.value: member for member in MonofilamentResult}
     vibration_results = {member.value: member for member in VibrationResult}
     monofilament_test = SensoryTest.MONOFILAMENT.value
+    # One key object per region or site however many visits mark it: a long course repeats
+    # a hundred keys twenty thousand times, and every distinct key is another object for
+    # the garbage collector to walk for as long as the maps are kept.
+    mark_keys: dict[MarkKey, MarkKey] = {}
+    site_keys: dict[tuple[Limb, str], tuple[Limb, str]] = {}
     for chunk_start in range(0, len(visit_ids), 500):
         ids = ",".join(str(int(v)) for v in visit_ids[chunk_start : chunk_start + 500])
         for visit_id, view_id, region_id, symptom, intensity in _driver_rows(
@@ -106,7 +111,8 @@ def _read_body_maps(session: Session, visit_ids: list[int]) -> dict[int, BodyMap
             "SELECT visit_id, view_id, region_id, symptom, intensity"
             f" FROM {BodyMapMark.__tablename__} WHERE visit_id IN ({ids})",
         ):
-            marks[visit_id][(view_id, region_id, symptoms[symptom])] = intensity
+            key = (view_id, region_id, symptoms[symptom])
+            marks[visit_id][mark_keys.setdefault(key, key)] = intensity
         for visit_id, view_id, paint, intensity, width, points in _driver_rows(
             session,
             "SELECT visit_id, view_id, symptom, intensity, width_mm, points"
@@ -128,7 +134,8 @@ def _read_body_maps(session: Session, visit_ids: list[int]) -> dict[int, BodyMap
             f" FROM {SensoryFinding.__tablename__} WHERE visit_id IN ({ids})",
         ):
             if test == monofilament_test:
-                monofilament[visit_id][(limbs[limb], site_id)] = touch[result]
+                site = (limbs[limb], site_id)
+                monofilament[visit_id][site_keys.setdefault(site, site)] = touch[result]
             else:
                 vibration[visit_id][limbs[limb]] = vibration_results[result]
     return {

@@ -161,6 +161,13 @@ def test_a_course_reads_each_visit_as_the_chart_does(database: Database) -> None
         assert visit.body_map == body_maps.load_body_map(database, visit.visit.id).body_map
         assert visit.note == notes.load_note(database, visit.visit.id).note
     assert loaded.visits[1].body_map == full_map()
+    heel_keys = {  # one key object per region however many visits mark it
+        id(key)
+        for visit in loaded.visits
+        for key in visit.body_map.marks
+        if key == ("right_foot.plantar", "heel", Symptom.BURNING)
+    }
+    assert len(heel_keys) == 1
     assert loaded.visits[-1].body_map == BodyMap()
     assert loaded.flowsheet == notes.score_flowsheet(database, patient_id)
     pain = loaded.flowsheet.row("nrs.pain_average")
