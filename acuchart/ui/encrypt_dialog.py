@@ -17,7 +17,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QWidget
 
-from acuchart.ui.login import ChartSetUp, SetupDialog
+from acuchart.services.opening import ChartSetUp
+from acuchart.ui.login import SetupDialog
 from acuchart.ui.tasks import TaskRunner
 
 

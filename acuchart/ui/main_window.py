@@ -2,7 +2,7 @@
 
 It appears before the database layer is imported; the database is opened in
 the worker thread and the panels are built when it is ready. ``start`` first
-asks what the chart needs (set-up, a password, nothing: ``acuchart.ui.login``);
+asks what the chart needs (set-up, a password, nothing: ``acuchart.services.opening``);
 ``lock`` hides the chart behind the password again (``acuchart.ui.lock``).
 """
 
@@ -43,11 +43,11 @@ if TYPE_CHECKING:
     from acuchart.db.database import Database
     from acuchart.db.health import HealthCheck
     from acuchart.patients import PatientRecord
+    from acuchart.services.opening import ChartSetUp, LoginPlan, SignedIn, StartPlan
     from acuchart.ui.bodymap.panel import BodyMapPanel
     from acuchart.ui.bodymap.progress import ProgressPanel
     from acuchart.ui.chart_view import PatientChartView
     from acuchart.ui.lock import IdleWatcher, LockScreen
-    from acuchart.ui.login import ChartSetUp, LoginPlan, SignedIn, StartPlan
     from acuchart.ui.note_search_dialog import NoteSearchDialog
     from acuchart.ui.notes.panel import NotePanel
     from acuchart.ui.notes.scores_panel import ScoresPanel
@@ -300,14 +300,16 @@ class MainWindow(QMainWindow):
     def start(self, location: str) -> None:
         """Open the chart at ``location`` as it needs: set up a new encrypted one, ask for a
         password, or (a chart without accounts, such as the demo) open it directly."""
-        from acuchart.ui.login import plan_start
+        from acuchart.services.opening import (
+            plan_start,  # not the dialogs: a plain chart needs none
+        )
 
         self.location = location
         self.status_placeholder.setText(self.tr(f"Opening the chart…\n{location}"))
         self.tasks.run(lambda: plan_start(location), self._planned, self._open_failed)
 
     def _planned(self, plan: StartPlan) -> None:
-        from acuchart.ui.login import LoginDialog, LoginPlan, NeedsSetup, Opened, SetupDialog
+        from acuchart.services.opening import LoginPlan, NeedsSetup, Opened
 
         if self.closed:
             if isinstance(plan, LoginPlan):
@@ -316,12 +318,16 @@ class MainWindow(QMainWindow):
                 plan.database.close()
             return
         if isinstance(plan, NeedsSetup):
+            from acuchart.ui.login import SetupDialog
+
             self.status_placeholder.setText(self.tr("Setting up a new chart…"))
             setup = SetupDialog(plan.path, self.tasks, self)
             setup.created.connect(self._chart_created)
             setup.rejected.connect(self.close)
             self._open_start_dialog(setup)
         elif isinstance(plan, LoginPlan):
+            from acuchart.ui.login import LoginDialog
+
             self.status_placeholder.setText(self.tr("Sign in to open the chart."))
             where = str(plan.path) if plan.path else self.location
             login = LoginDialog(
@@ -342,7 +348,8 @@ class MainWindow(QMainWindow):
 
     def _chart_created(self, made: ChartSetUp) -> None:
         """The new chart is open: show the recovery key once, then sign the owner in."""
-        from acuchart.ui.login import RecoveryKeyDialog, SignedIn
+        from acuchart.services.opening import SignedIn
+        from acuchart.ui.login import RecoveryKeyDialog
 
         self._waiting_for_owner = SignedIn(made.database, made.account)
         dialog = RecoveryKeyDialog(made.recovery_key, made.clinic_name, self)
@@ -1010,7 +1017,8 @@ class MainWindow(QMainWindow):
     def _chart_encrypted(self, made: ChartSetUp) -> None:
         """Every panel keeps its ``Database``, now the encrypted chart; the recovery key is
         shown once, then the owner is signed in."""
-        from acuchart.ui.login import RecoveryKeyDialog, SignedIn
+        from acuchart.services.opening import SignedIn
+        from acuchart.ui.login import RecoveryKeyDialog
 
         if self.database is None:
             made.database.close()

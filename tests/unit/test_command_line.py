@@ -140,6 +140,52 @@ def test_window_modules_import_without_the_database_or_pdf_layers() -> None:
     assert result.stdout.strip() == "[]"
 
 
+START_AND_REPORT = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from acuchart.ui.main_window import MainWindow
+from acuchart.ui.settings import UiSettings
+app = QApplication([])
+window = MainWindow(UiSettings.at(Path(sys.argv[2])))
+window.show()
+window.start(sys.argv[1])
+def report():
+    if window.list_panel is None:
+        QTimer.singleShot(20, report)
+        return
+    print(window.list_panel.isVisible(), "acuchart.ui.login" in sys.modules)
+    app.quit()
+QTimer.singleShot(20, report)
+app.exec()
+"""
+
+
+def test_a_chart_without_accounts_opens_without_loading_the_sign_in_dialogs(
+    tmp_path: Path,
+) -> None:
+    """The sign-in and set-up dialogs are a large module: a chart nobody signs in to (the
+    demo, a single practitioner's) starts its worker and shows its list without them."""
+    chart = tmp_path / "clinic.db"
+    open_database(str(chart)).close()
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", START_AND_REPORT, str(chart), str(tmp_path / "ui.ini")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]
+
+
 def test_no_display_gives_a_plain_message_instead_of_a_qt_abort() -> None:
     message = platform_problem({})
     assert message is not None
