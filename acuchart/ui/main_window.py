@@ -85,6 +85,16 @@ class FirstPaint(QObject):
 
 
 @dataclass(frozen=True)
+class ListSide:
+    """The list and the (empty) chart area of a chart not yet open."""
+
+    panel: PatientListPanel
+    stack: QStackedWidget
+    empty: QLabel
+    splitter: QSplitter
+
+
+@dataclass(frozen=True)
 class ChartTabs:
     note: NotePanel
     body_map: BodyMapPanel
@@ -124,7 +134,8 @@ class MainWindow(QMainWindow):
         )
         self.database: Database | None = None
         self.list_panel: PatientListPanel | None = None
-        self.chart: PatientChartView | None = None
+        self._chart: PatientChartView | None = None  # see ``chart``
+        self._list_side: ListSide | None = None  # see ``_build_list_side``
         self.current: PatientRecord | None = None
         self.open_forms: list[PatientForm] = []
         self.error_box: QMessageBox | None = None
@@ -307,6 +318,7 @@ class MainWindow(QMainWindow):
         self.location = location
         self.status_placeholder.setText(self.tr(f"Opening the chart…\n{location}"))
         self.tasks.run(lambda: plan_start(location), self._planned, self._open_failed)
+        QTimer.singleShot(0, self._prebuild_list_side)  # while the worker opens the chart
 
     def _planned(self, plan: StartPlan) -> None:
         from acuchart.services.opening import LoginPlan, NeedsSetup, Opened
@@ -437,56 +449,31 @@ class MainWindow(QMainWindow):
         self.error_box = open_message(self, title, message, "errorBox", critical=True)
 
     def attach_database(self, database: Database, account: Account | None = None) -> None:
-        """Build the list and chart now that the database is open; ``account`` is who signed
+        """Show the list and chart now that the database is open; ``account`` is who signed
         in (None for a chart without accounts: then nothing locks)."""
         if self.closed:  # closed while the worker was still opening it
             database.close()
             return
-        forget_module_sources()
         from acuchart.services.clinic import CLINIC_NAME, get_setting
         from acuchart.services.patients import search_patients
-        from acuchart.ui.chart_view import PatientChartView
-        from acuchart.ui.patient_list_model import PatientListModel
-        from acuchart.ui.patient_list_panel import PatientListPanel
 
+        side = self._list_side or self._build_list_side()
+        self._list_side = None
+        forget_module_sources()
         self.database = database
         self.account = account
         self.backups.start(database.path, database.key)
         self._set_title(get_setting(database, CLINIC_NAME))
-        model = PatientListModel(lambda query: search_patients(database, query), self)
-        self.list_panel = PatientListPanel(model)
-        self.chart = PatientChartView()
-        self.chart_stack = named(QStackedWidget(), "chartStack")
-        self.no_patient = placeholder(
-            self.tr("Find a patient on the left, or add one with New patient (Ctrl+N)."),
-            "noPatientMessage",
-        )
-        self.chart_stack.addWidget(self.no_patient)
-        self.chart_stack.addWidget(self.chart)
-        self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "mainSplitter")
-        self.splitter.addWidget(self.list_panel)
-        self.splitter.addWidget(self.chart_stack)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([560, 720])
-        self.splitter.restoreState(self.settings.get(keys.MAIN_SPLITTER))
-        self.chart.splitter.restoreState(self.settings.get(keys.CHART_SPLITTER))
-        self.pages.insertWidget(0, self.splitter)
-        self.pages.removeWidget(self.status_placeholder)
+        self.list_panel, self.chart_stack, self.no_patient = side.panel, side.stack, side.empty
+        self.splitter = side.splitter
+        self._chart = None  # built once the list is on screen (see ``chart``)
+        self._chart_tabs = None  # the note, body map, progress and scores tabs: built on demand
+        side.panel.open(lambda query: search_patients(database, query))
         self.pages.setCurrentWidget(self.splitter)
+        self.pages.removeWidget(self.status_placeholder)
         self.statusBar().showMessage(self.tr(f"Database: {database.display_name}"))
-
         self.list_panel.currentPatientChanged.connect(self.show_patient)
         self.list_panel.patientActivated.connect(self.open_chart)
-        self._chart_tabs = None  # the note, body map, progress and scores tabs: built on demand
-        self.chart.visitOpened.connect(self.open_visit_note)
-        self.chart.newVisitRequested.connect(self.new_visit)
-        self.chart.editRequested.connect(self.edit_patient)
-        show_archived = self.settings.get(keys.SHOW_ARCHIVED)
-        self.list_panel.show_archived.setChecked(show_archived)
-        model.set_include_archived(show_archived)
-        self.list_panel.show_archived.toggled.connect(
-            lambda checked: self.settings.set(keys.SHOW_ARCHIVED, checked)
-        )
         if account is not None:
             self._watch_idle(database)
         self._update_actions()
@@ -498,6 +485,55 @@ class MainWindow(QMainWindow):
         self._after_first_paint.painted.connect(
             lambda: QTimer.singleShot(0, self._prepare_chart_tabs)
         )
+
+    def _prebuild_list_side(self) -> None:
+        if self._list_side is None and self.database is None and not self.closed:
+            self._list_side = self._build_list_side()
+
+    def _build_list_side(self) -> ListSide:
+        """The patient list, the empty chart area and the splitter, made before the database
+        is open: the GUI thread builds them while the worker imports and opens (a start's
+        critical path); hidden behind the opening message until ``attach_database``."""
+        from acuchart.ui.patient_list_model import PatientListModel
+        from acuchart.ui.patient_list_panel import PatientListPanel
+
+        model = PatientListModel(None, self)
+        panel = PatientListPanel(model)
+        stack = named(QStackedWidget(), "chartStack")
+        empty = placeholder(
+            self.tr("Find a patient on the left, or add one with New patient (Ctrl+N)."),
+            "noPatientMessage",
+        )
+        stack.addWidget(empty)
+        splitter = named(QSplitter(Qt.Orientation.Horizontal), "mainSplitter")
+        splitter.addWidget(panel)
+        splitter.addWidget(stack)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([560, 720])
+        splitter.restoreState(self.settings.get(keys.MAIN_SPLITTER))
+        show_archived = self.settings.get(keys.SHOW_ARCHIVED)
+        panel.show_archived.setChecked(show_archived)
+        model.set_include_archived(show_archived)
+        panel.show_archived.toggled.connect(
+            lambda checked: self.settings.set(keys.SHOW_ARCHIVED, checked)
+        )
+        self.pages.insertWidget(0, splitter)  # behind the opening message until attached
+        return ListSide(panel, stack, empty, splitter)
+
+    @property
+    def chart(self) -> PatientChartView | None:
+        """The open patient's chart (None until a database is attached), built the first time
+        it is needed: after the list is on screen, or when a patient is opened sooner."""
+        if self._chart is None and self.database is not None and self.list_panel is not None:
+            from acuchart.ui.chart_view import PatientChartView
+
+            chart = self._chart = PatientChartView()
+            self.chart_stack.addWidget(chart)
+            chart.splitter.restoreState(self.settings.get(keys.CHART_SPLITTER))
+            chart.visitOpened.connect(self.open_visit_note)
+            chart.newVisitRequested.connect(self.new_visit)
+            chart.editRequested.connect(self.edit_patient)
+        return self._chart
 
     def _prepare_chart_tabs(self) -> None:
         if self.database is not None and self.chart is not None and not self.closed:
@@ -1302,8 +1338,8 @@ class MainWindow(QMainWindow):
         self.settings.set(keys.MAIN_WINDOW_STATE, self.saveState())
         if self.splitter is not None:
             self.settings.set(keys.MAIN_SPLITTER, self.splitter.saveState())
-        if self.chart is not None:
-            self.settings.set(keys.CHART_SPLITTER, self.chart.splitter.saveState())
+        if self._chart is not None:
+            self.settings.set(keys.CHART_SPLITTER, self._chart.splitter.saveState())
         self.settings.sync()
         self.closed = True
         if self._login_plan is not None:  # closed at the sign-in: what was opened is closed

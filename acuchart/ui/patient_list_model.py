@@ -47,7 +47,7 @@ class PatientListModel(QAbstractTableModel):
 
     def __init__(
         self,
-        fetch_page: Callable[[PatientQuery], PatientPage],
+        fetch_page: Callable[[PatientQuery], PatientPage] | None,
         parent: QObject | None = None,
         *,
         page_size: int = PAGE_SIZE,
@@ -114,7 +114,7 @@ class PatientListModel(QAbstractTableModel):
         return not parent.isValid() and len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid():
+        if parent.isValid() or self._fetch_page is None:
             return
         page = self._fetch_page(replace(self._query, offset=len(self._rows)))
         self._total = page.total
@@ -153,7 +153,16 @@ class PatientListModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.set_query(self._query)
 
+    def open(self, fetch_page: Callable[[PatientQuery], PatientPage]) -> None:
+        """Fetch from now on: a list built while its database was still opening (``fetch_page``
+        None) has kept its query, sorting and archived choice until this first fetch."""
+        self._fetch_page = fetch_page
+        self.set_query(self._query)
+
     def set_query(self, query: PatientQuery) -> None:
+        if self._fetch_page is None:  # not open yet: kept for ``open``
+            self._query = query
+            return
         page = self._fetch_page(query)
         self.beginResetModel()
         self._query = query

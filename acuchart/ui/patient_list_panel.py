@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -18,6 +21,10 @@ from PySide6.QtWidgets import (
 
 from acuchart.ui.naming import named
 from acuchart.ui.patient_list_model import BORN, CAUSE, LAST_VISIT, NAME, PHONE, PatientListModel
+
+if TYPE_CHECKING:
+    from acuchart.db.repositories import PatientPage
+    from acuchart.patient_search import PatientQuery
 
 # What the columns must fit: a typical name in full, the others just their usual text.
 _TYPICAL_NAME = "⚠ Thompson, Margaret “Peggy”"
@@ -47,6 +54,7 @@ class PatientListPanel(QWidget):
     def __init__(self, model: PatientListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
+        self._opening = False
         self.search = named(QLineEdit(), "patientSearch")
         self.search.setPlaceholderText(self.tr("Search name, birth date or phone  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
@@ -179,7 +187,18 @@ class PatientListPanel(QWidget):
     def _on_search_changed(self, text: str) -> None:
         self.model.set_search_text(text)
 
+    def open(self, fetch_page: Callable[[PatientQuery], PatientPage]) -> None:
+        """Show the first page of a list built while its database was opening. Nothing is
+        selected: no patient's chart opens by itself at the start."""
+        self._opening = True
+        try:
+            self.model.open(fetch_page)
+        finally:
+            self._opening = False
+
     def _after_reset(self) -> None:
+        if self._opening:
+            return
         if self.model.rowCount():
             self.table.selectRow(0)
         else:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from acuchart.db.database import Database
-from acuchart.patients import Precaution
+from acuchart.patients import PatientRecord, Precaution
 from acuchart.services.patients import create_patient, search_patients
 from acuchart.ui.main_window import MainWindow
 from acuchart.ui.patient_list_model import NAME, PatientListModel
+from acuchart.ui.settings import UiSettings
 from tests.conftest import make_draft
 
 
@@ -136,3 +139,53 @@ def test_opening_the_list_asks_the_database_once(qtbot: QtBot, database: Databas
     model.set_include_archived(True)
     model.refresh()
     assert len(asked) == 3  # a real change, and an explicit refresh, do ask
+
+
+def test_a_list_built_before_its_chart_opens_fetches_once_with_its_query(
+    database: Database,
+) -> None:
+    add_patients(database)
+    asked: list[object] = []
+
+    def fetch(query: object) -> object:
+        asked.append(query)
+        return search_patients(database, query)  # type: ignore[arg-type]
+
+    model = PatientListModel(None)
+    model.sort(NAME, Qt.SortOrder.DescendingOrder)
+    model.set_include_archived(True)
+    assert model.rowCount() == 0  # nothing to fetch from yet
+    model.open(fetch)  # type: ignore[arg-type]
+    assert len(asked) == 1
+    assert model.query.descending
+    assert model.query.include_archived
+    assert model.index(0, NAME).data() == "Okafor, Nkechi"  # sorted Z–A, as kept
+
+
+def shown_patient(window: MainWindow) -> PatientRecord | None:
+    """Read through a call: mypy would otherwise keep an earlier assert's narrowing."""
+    return window.current
+
+
+def test_a_start_shows_the_list_with_nobody_selected_and_no_chart_open(
+    qtbot: QtBot,
+    database: Database,
+    db_path: Path,
+    new_window: Callable[..., MainWindow],
+    ui_settings: UiSettings,
+) -> None:
+    """The list is built while the worker opens the chart; when it opens, the first page
+    shows, and no patient's chart opens by itself."""
+    add_patients(database)
+    window = new_window(ui_settings)
+    window.start(str(db_path))
+    qtbot.waitUntil(lambda: window.database is not None, timeout=20_000)
+    assert visible_names(window) == ["Müller, Zoë", "⚠ Mullins, Robert", "Okafor, Nkechi"]
+    assert window.list_panel is not None
+    assert window.list_panel.current_patient_id() is None
+    assert shown_patient(window) is None
+    assert window.chart_stack.currentWidget() is window.no_patient
+    window.list_panel.select_patient(window.list_panel.model.patient_id_at(1) or 0)
+    shown = shown_patient(window)
+    assert shown is not None
+    assert shown.family_name == "Mullins"
