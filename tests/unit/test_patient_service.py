@@ -156,6 +156,38 @@ def test_archived_patients_leave_the_list_but_keep_their_chart(database: Databas
     assert kept.id != gone.id
 
 
+def test_list_rows_carry_their_own_badges_archived_mark_and_name_ties_by_id(
+    database: Database,
+) -> None:
+    first = patients.create_patient(
+        database,
+        make_draft(family_name="Twin", precautions=frozenset({Precaution.BLEEDING_RISK})),
+    )
+    second = patients.create_patient(database, make_draft(family_name="Twin"))
+    third = patients.create_patient(
+        database,
+        make_draft(
+            family_name="Twin",
+            precautions=frozenset({Precaution.PACEMAKER_OR_IMPLANT, Precaution.BLEEDING_RISK}),
+        ),
+    )
+    patients.set_archived(database, second.id, True)
+
+    def rows(**options: object) -> list[tuple[int, bool, frozenset[Precaution]]]:
+        query = PatientQuery(text="twin", include_archived=True, **options)  # type: ignore[arg-type]
+        page = patients.search_patients(database, query)
+        return [(row.id, row.archived, row.precautions) for row in page.rows]
+
+    bleeding = frozenset({Precaution.BLEEDING_RISK})
+    both = frozenset({Precaution.PACEMAKER_OR_IMPLANT, Precaution.BLEEDING_RISK})
+    assert rows() == [
+        (first.id, False, bleeding),
+        (second.id, True, frozenset()),
+        (third.id, False, both),
+    ]
+    assert [row[0] for row in rows(descending=True)] == [first.id, second.id, third.id]
+
+
 def test_only_a_patient_without_visits_can_be_deleted(database: Database) -> None:
     mistake = patients.create_patient(database, make_draft(family_name="Typo"))
     patients.delete_patient(database, mistake.id)
