@@ -390,3 +390,38 @@ def test_points_needled_in_the_note_are_highlighted_on_the_map_and_export(
         panel.export_to(output)
     drawn = output.read_text(encoding="utf-8")
     assert drawn.count(f'fill="{NEEDLED}"') == 2 + 2 * 4  # LR3 and four Bafeng, on both feet
+
+
+def test_a_click_repaints_its_own_view_and_the_picture_is_as_painted_whole(
+    panel: BodyMapPanel, qtbot: QtBot
+) -> None:
+    """A click paints one view again, not eight; the frame must then be exactly what painting
+    everything afresh gives (focus, hover and the marks of every view included)."""
+    canvas = panel.editor.canvas
+    painted: list[str] = []
+    original = canvas._paint_frame
+
+    def counting(target: object, placed: list[object], *, repaint: bool = False) -> None:
+        painted.extend(p.view.id for p in placed)  # type: ignore[attr-defined]
+        original(target, placed, repaint=repaint)  # type: ignore[arg-type]
+
+    canvas._paint_frame = counting  # type: ignore[method-assign,assignment]
+    focused = SOLE
+    for view_id, region_id in ((SOLE, "heel"), ("right_hand.palmar", "wrist"), (SOLE, "toe2")):
+        canvas.repaint()
+        painted.clear()
+        point = centre_of(canvas, view_id, region_id)
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=point)
+        canvas.repaint()
+        assert view_id in painted
+        assert set(painted) <= {view_id, focused}  # the one clicked, and where the focus was
+        focused = view_id
+    assert len(panel.editor.body_map.marks) == 3
+    partly = canvas.grab().toImage()
+    canvas.resize(canvas.width() + 1, canvas.height())  # a new size: everything painted again
+    canvas.repaint()
+    canvas.resize(canvas.width() - 1, canvas.height())
+    painted.clear()
+    whole = canvas.grab().toImage()
+    assert len(set(painted)) == len(canvas.placed_views())
+    assert whole == partly

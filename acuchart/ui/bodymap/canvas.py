@@ -62,6 +62,17 @@ class PlacedView:
         return (mapped.x(), mapped.y())
 
 
+def _slot(placed: PlacedView) -> QRectF:
+    """A view's share of the canvas: its caption and area, to half the gap around them."""
+    half = GAP_PX / 2
+    return QRectF(
+        placed.caption.left(),
+        placed.caption.top() - half,
+        placed.caption.width(),
+        placed.caption.height() + placed.area.height() + 2 * half,
+    )
+
+
 def distal_start(view: View) -> str:
     """The region keyboard focus starts on: the index fingertip or the big toe tip, else
     the region nearest the distal end (fingertips are at the top, toes at the bottom)."""
@@ -99,7 +110,7 @@ class BodyMapCanvas(QWidget):
         self._stroke_points: list[QPointF] = []
         self._frame: QPixmap | None = None
         self._frame_key_drawn: tuple[object, ...] | None = None
-        self._frame_map: BodyMap | None = None
+        self._views_drawn: dict[str, tuple[object, ...]] = {}
         self.setMouseTracking(True)
         # Side-by-side comparisons (three canvases) must not crowd the patient list out.
         self.setMinimumSize(QSize(320, 260) if interactive else QSize(150, 150))
@@ -187,18 +198,15 @@ class BodyMapCanvas(QWidget):
 
     # -- painting -------------------------------------------------------------
     def _frame_key(self) -> tuple[object, ...] | None:
-        """Everything the picture depends on; None while a stroke is being drawn."""
+        """What every view's picture depends on; None while a stroke is being drawn."""
         if self._stroke_view is not None:
             return None
         layers = self.layers
         return (
             self.size(),
             self.devicePixelRatioF(),
-            id(self.body_map),
             self.view_ids,
             self.zoomed,
-            self.focus if self.hasFocus() else None,
-            self._hover,
             self.tool,
             self.symptom,
             self.read_only,
@@ -210,30 +218,75 @@ class BodyMapCanvas(QWidget):
             id(layers.changes),
         )
 
+    def _view_keys(self) -> dict[str, tuple[object, ...]]:
+        """What each view's picture depends on besides ``_frame_key``: its own marks,
+        strokes and exam results, and the focus or hover when they are on it."""
+        body_map = self.body_map
+        marks: dict[str, list[tuple[str, str, int]]] = {}
+        for (view_id, region_id, symptom), intensity in body_map.marks.items():
+            marks.setdefault(view_id, []).append((region_id, symptom.value, intensity))
+        focus = self.focus if self.hasFocus() else None
+        hover = self._hover
+        keys: dict[str, tuple[object, ...]] = {}
+        for placed in self.placed_views():
+            view = placed.view
+            keys[view.id] = (
+                tuple(sorted(marks.get(view.id, ()))),
+                tuple(stroke for stroke in body_map.strokes if stroke.view_id == view.id),
+                tuple(
+                    sorted(
+                        (site, result.value)
+                        for (limb, site), result in body_map.monofilament.items()
+                        if limb == view.limb
+                    )
+                ),
+                body_map.vibration.get(view.limb) if view.limb else None,
+                focus[1] if focus and focus[0] == view.id else None,
+                hover[1] if hover and hover[0] == view.id else None,
+            )
+        return keys
+
     def paintEvent(self, event: QPaintEvent) -> None:
-        """From the last picture when nothing it shows has changed (a tab shown again, a
-        window moved away): a full map is thousands of filled paths."""
+        """From the last picture, where nothing it shows has changed: a full map is thousands
+        of filled paths, and a click changes one view (the others are not painted again)."""
         key = self._frame_key()
+        views = self._view_keys() if key is not None else {}
         if key is None or key != self._frame_key_drawn or self._frame is None:
             ratio = self.devicePixelRatioF()
             frame = QPixmap(self.size() * ratio)
             frame.setDevicePixelRatio(ratio)
-            self._paint_frame(frame)
+            self._paint_frame(frame, self.placed_views())
             self._frame, self._frame_key_drawn = frame, key
-            self._frame_map = self.body_map  # keeps id(body_map) in the key meaningful
+        else:
+            changed = [
+                p
+                for p in self.placed_views()
+                if views[p.view.id] != self._views_drawn.get(p.view.id)
+            ]
+            if changed:
+                self._paint_frame(self._frame, changed, repaint=True)
+        self._views_drawn = views
         painter = QPainter(self)
         painter.drawPixmap(0, 0, self._frame)
         painter.end()
 
-    def _paint_frame(self, target: QPixmap) -> None:
+    def _paint_frame(
+        self, target: QPixmap, placed_views: list[PlacedView], *, repaint: bool = False
+    ) -> None:
+        """Paint ``placed_views`` onto ``target``: the whole frame, or (``repaint``) only
+        their slots, each cleared first. Nothing a view draws leaves its slot, so the views
+        around stay as they are; no clip is set (a clipped line is drawn a shade apart)."""
         painter = QPainter(target)
         painter.setFont(self.font())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("white"))
+        if not repaint:
+            painter.fillRect(self.rect(), QColor("white"))
         caption_font = QFont(self.font())
         caption_font.setBold(True)
         hover = self._hover
-        for placed in self.placed_views():
+        for placed in placed_views:
+            if repaint:
+                painter.fillRect(_slot(placed), QColor("white"))
             layers = self.layers
             layers.focus_region = (
                 self.focus[1]
@@ -245,6 +298,7 @@ class BodyMapCanvas(QWidget):
             layers.draft_path = self._draft_path() if drafting else None
             layers.draft_symptom = self.symptom if self.tool is Tool.BRUSH else None
             layers.labels = self.zoomed is not None
+            painter.setFont(self.font())
             paint_view(painter, placed.view, placed.transform, self.body_map, layers)
             painter.setFont(caption_font)
             painter.setPen(QPen(QColor("#3a3430")))
