@@ -479,12 +479,18 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.list_panel.focus_search()
         self.return_to_open_draft()
-        self.check_health(database)
-        # The chart's tabs are built once the list is on screen, while the first name is typed.
+        # The file's check and the chart's tabs start once the list is on screen, while the
+        # first name is typed: the check reads the whole file, and would compete with the
+        # list's first page for the disk and the interpreter.
         self._after_first_paint = FirstPaint(self.list_panel.table.viewport(), self)
         self._after_first_paint.painted.connect(
-            lambda: QTimer.singleShot(0, self._prepare_chart_tabs)
+            lambda: QTimer.singleShot(0, lambda: self._after_list_shown(database))
         )
+
+    def _after_list_shown(self, database: Database) -> None:
+        if database is self.database and not self.closed:
+            self.check_health(database)
+        self._prepare_chart_tabs()
 
     def _prebuild_list_side(self) -> None:
         if self._list_side is None and self.database is None and not self.closed:

@@ -189,3 +189,15 @@ def test_a_start_shows_the_list_with_nobody_selected_and_no_chart_open(
     shown = shown_patient(window)
     assert shown is not None
     assert shown.family_name == "Mullins"
+
+
+def test_the_file_check_starts_once_the_list_is_on_screen(
+    qtbot: QtBot, database: Database, new_window: Callable[..., MainWindow], ui_settings: UiSettings
+) -> None:
+    """The check reads the whole file: it must not compete with the list's first page."""
+    add_patients(database)
+    window = new_window(ui_settings)
+    window.attach_database(database)
+    assert window.health_check is None  # not yet: the list has not painted
+    qtbot.waitUntil(lambda: window.health_check is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.health_problems == [], timeout=20_000)
