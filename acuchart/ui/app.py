@@ -24,6 +24,9 @@ def run_gui(location: str) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 3
+    from acuchart.collector import end_of_start, pause_for_start
+
+    pause_for_start()  # until the list is on screen (MainWindow), or a sign-in takes long
     from PySide6.QtWidgets import QApplication
 
     from acuchart.ui.feature_scan import skip_scan_of_qt_free_modules
@@ -60,6 +63,7 @@ def run_gui(location: str) -> int:
     shown = FirstPaint(window.status_placeholder, window)
     shown.painted.connect(start_once)
     QTimer.singleShot(500, start_once)
+    QTimer.singleShot(15_000, end_of_start)
     status = app.exec()
     dispose_while_app_lives(app, window)
     return status

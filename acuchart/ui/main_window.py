@@ -488,9 +488,12 @@ class MainWindow(QMainWindow):
         )
 
     def _after_list_shown(self, database: Database) -> None:
+        from acuchart.collector import end_of_start
+
         if database is self.database and not self.closed:
             self.check_health(database)
         self._prepare_chart_tabs()
+        end_of_start()  # what the start made is kept for good (see acuchart.ui.app)
 
     def _prebuild_list_side(self) -> None:
         if self._list_side is None and self.database is None and not self.closed:

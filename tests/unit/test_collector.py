@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from acuchart.collector import collector_paused
+from acuchart.collector import collector_paused, end_of_start, pause_for_start
 
 
 @pytest.fixture(autouse=True)
@@ -57,3 +57,28 @@ def test_blocks_overlapping_on_two_threads_resume_once_the_last_ends() -> None:
     leave.set()
     thread.join(5)
     assert gc.isenabled()
+
+
+def test_a_start_runs_without_the_collector_and_then_freezes_what_it_made() -> None:
+    gc.enable()
+    try:
+        pause_for_start()
+        made_at_start = [object() for _ in range(3)]
+        assert not gc.isenabled()
+        with collector_paused():  # a bulk read while the start is still under way
+            end_of_start()
+            assert not gc.isenabled()  # resumes when the read ends
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+        assert made_at_start
+        end_of_start()  # a second call (the fallback timer) changes nothing
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
+def test_ending_a_start_that_never_paused_leaves_the_collector_alone() -> None:
+    gc.disable()
+    end_of_start()
+    assert not gc.isenabled()
+    assert gc.get_freeze_count() == 0
