@@ -7,11 +7,21 @@ model only ever receives one page of plain rows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, UnaryExpression, and_, bindparam, func, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    UnaryExpression,
+    and_,
+    bindparam,
+    func,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from acuchart.dates import DatePrecision, PartialDate
@@ -219,6 +229,39 @@ def _ordering(sort: PatientSort, descending: bool) -> list[UnaryExpression[Any]]
     return [ordered, *tie_break]
 
 
+def _conditions(
+    include_archived: bool, search: PatientSearch, *, use_fts: bool
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if not include_archived:
+        conditions.append(_PATIENT.archived_at.is_(None))
+    matching = _search_condition(search, use_fts=use_fts)
+    if matching is not None:
+        conditions.append(matching)
+    return conditions
+
+
+@functools.lru_cache(maxsize=32)
+def _name_search_statements(
+    include_archived: bool, sort: PatientSort, descending: bool
+) -> tuple[Select[Any], Select[Any]]:
+    """The count and page statements of a name search, made once per list order: each
+    keystroke gives only the words, the page's offset and its length, as parameters
+    (making and keying the statements anew cost more than a short search's SQL)."""
+    conditions: list[ColumnElement[bool]] = []
+    if not include_archived:
+        conditions.append(_PATIENT.archived_at.is_(None))
+    conditions.append(_PATIENT.id.in_(sqlite.patient_ids_matching(bindparam("match"))))
+    count = _COUNT_PATIENTS.where(*conditions)
+    page = (
+        _LIST_COLUMNS.where(*conditions)
+        .order_by(*_ordering(sort, descending))
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+    return count, page
+
+
 def search_patients(
     session: Session, query: PatientQuery, *, use_fts: bool | None = None
 ) -> PatientPage:
@@ -229,23 +272,26 @@ def search_patients(
     """
     if use_fts is None:
         use_fts = session.get_bind().dialect.name == "sqlite"
-    conditions: list[ColumnElement[bool]] = []
-    if not query.include_archived:
-        conditions.append(_PATIENT.archived_at.is_(None))
-    search = _search_condition(interpret_search(query.text), use_fts=use_fts)
-    if search is not None:
-        conditions.append(search)
+    interpreted = interpret_search(query.text)
     # Plain statements on the session's connection, over the tables' columns: a keystroke's
     # query needs no ORM loading, and the first list at start no mapper set-up (see _PATIENT).
     connection = session.connection()
-    total = connection.execute(_COUNT_PATIENTS.where(*conditions)).scalar() or 0
-    statement = (
-        _LIST_COLUMNS.where(*conditions)
-        .order_by(*_ordering(query.sort, query.descending))
-        .offset(query.offset)
-        .limit(query.limit)
-    )
-    fetched = connection.execute(statement).all()
+    if use_fts and interpreted.name_words and interpreted.birth_date is None:
+        count, page = _name_search_statements(query.include_archived, query.sort, query.descending)
+        match = sqlite.fts_prefix_query(list(interpreted.name_words))
+        total = connection.execute(count, {"match": match}).scalar() or 0
+        values = {"match": match, "offset": query.offset, "limit": query.limit}
+        fetched = connection.execute(page, values).all()
+    else:
+        conditions = _conditions(query.include_archived, interpreted, use_fts=use_fts)
+        total = connection.execute(_COUNT_PATIENTS.where(*conditions)).scalar() or 0
+        statement = (
+            _LIST_COLUMNS.where(*conditions)
+            .order_by(*_ordering(query.sort, query.descending))
+            .offset(query.offset)
+            .limit(query.limit)
+        )
+        fetched = connection.execute(statement).all()
     flags: dict[int, set[Precaution]] = defaultdict(set)
     if fetched:
         shown = [row[0] for row in fetched]

@@ -174,7 +174,8 @@ def test_list_rows_carry_their_own_badges_archived_mark_and_name_ties_by_id(
     patients.set_archived(database, second.id, True)
 
     def rows(**options: object) -> list[tuple[int, bool, frozenset[Precaution]]]:
-        query = PatientQuery(text="twin", include_archived=True, **options)  # type: ignore[arg-type]
+        settings: dict[str, object] = {"include_archived": True, **options}
+        query = PatientQuery(text="twin", **settings)  # type: ignore[arg-type]
         page = patients.search_patients(database, query)
         return [(row.id, row.archived, row.precautions) for row in page.rows]
 
@@ -186,6 +187,10 @@ def test_list_rows_carry_their_own_badges_archived_mark_and_name_ties_by_id(
         (third.id, False, both),
     ]
     assert [row[0] for row in rows(descending=True)] == [first.id, second.id, third.id]
+    # A name search's statements are made once per order; the page is a parameter.
+    assert [row[0] for row in rows(offset=1, limit=1)] == [second.id]
+    assert [row[0] for row in rows(offset=2, limit=5)] == [third.id]
+    assert rows(include_archived=False) == [(first.id, False, bleeding), (third.id, False, both)]
 
 
 def test_only_a_patient_without_visits_can_be_deleted(database: Database) -> None:
