@@ -63,7 +63,8 @@ def files_with_sentinel(folder: Path, words: tuple[str, ...] = SENTINEL_WORDS) -
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             content = path.read_bytes().lower()
-            found += [path.name for needle in needles if needle in content][:1]
+            where = str(path.relative_to(folder))  # with its folder: a failure says which file
+            found += [where for needle in needles if needle in content][:1]
     return found
 
 
