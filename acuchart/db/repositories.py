@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Select,
     UnaryExpression,
@@ -183,12 +184,16 @@ def _digit_prefix(column: ColumnElement[str], digits: str) -> ColumnElement[bool
     return and_(column >= digits, column < digits + ":")
 
 
-def _search_condition(search: PatientSearch, *, use_fts: bool) -> ColumnElement[bool] | None:
+def _is_fts_name_search(search: PatientSearch, *, use_fts: bool) -> bool:
+    return use_fts and bool(search.name_words) and search.birth_date is None
+
+
+def _search_condition(search: PatientSearch) -> ColumnElement[bool] | None:
+    """What a search matches, except a name search on SQLite's FTS5 index: that one's
+    statements are kept (``_name_search_statements``) and take the words as a parameter."""
     if search.birth_date is not None:
         return _PATIENT.date_of_birth == search.birth_date
-    if search.name_words:
-        if use_fts:
-            return _PATIENT.id.in_(sqlite.patient_ids_matching_names(list(search.name_words)))
+    if search.name_words:  # the portable word-prefix match (PostgreSQL)
         return and_(
             *(
                 _PATIENT.name_search_text.contains(" " + word, autoescape=True)
@@ -229,16 +234,28 @@ def _ordering(sort: PatientSort, descending: bool) -> list[UnaryExpression[Any]]
     return [ordered, *tie_break]
 
 
-def _conditions(
-    include_archived: bool, search: PatientSearch, *, use_fts: bool
-) -> list[ColumnElement[bool]]:
+def _list_statements(
+    include_archived: bool,
+    matching: ColumnElement[bool] | None,
+    sort: PatientSort,
+    descending: bool,
+    offset: int | BindParameter[int],
+    limit: int | BindParameter[int],
+) -> tuple[Select[Any], Select[Any]]:
+    """The count and the page statements of the list for one search and order."""
     conditions: list[ColumnElement[bool]] = []
     if not include_archived:
         conditions.append(_PATIENT.archived_at.is_(None))
-    matching = _search_condition(search, use_fts=use_fts)
     if matching is not None:
         conditions.append(matching)
-    return conditions
+    count = _COUNT_PATIENTS.where(*conditions)
+    page = (
+        _LIST_COLUMNS.where(*conditions)
+        .order_by(*_ordering(sort, descending))
+        .offset(offset)
+        .limit(limit)
+    )
+    return count, page
 
 
 @functools.lru_cache(maxsize=32)
@@ -248,18 +265,10 @@ def _name_search_statements(
     """The count and page statements of a name search, made once per list order: each
     keystroke gives only the words, the page's offset and its length, as parameters
     (making and keying the statements anew cost more than a short search's SQL)."""
-    conditions: list[ColumnElement[bool]] = []
-    if not include_archived:
-        conditions.append(_PATIENT.archived_at.is_(None))
-    conditions.append(_PATIENT.id.in_(sqlite.patient_ids_matching(bindparam("match"))))
-    count = _COUNT_PATIENTS.where(*conditions)
-    page = (
-        _LIST_COLUMNS.where(*conditions)
-        .order_by(*_ordering(sort, descending))
-        .offset(bindparam("offset"))
-        .limit(bindparam("limit"))
-    )
-    return count, page
+    matching = _PATIENT.id.in_(sqlite.patient_ids_matching(bindparam("match")))
+    offset: BindParameter[int] = bindparam("offset")
+    limit: BindParameter[int] = bindparam("limit")
+    return _list_statements(include_archived, matching, sort, descending, offset, limit)
 
 
 def search_patients(
@@ -276,22 +285,22 @@ def search_patients(
     # Plain statements on the session's connection, over the tables' columns: a keystroke's
     # query needs no ORM loading, and the first list at start no mapper set-up (see _PATIENT).
     connection = session.connection()
-    if use_fts and interpreted.name_words and interpreted.birth_date is None:
+    values: dict[str, object] = {}
+    if _is_fts_name_search(interpreted, use_fts=use_fts):
         count, page = _name_search_statements(query.include_archived, query.sort, query.descending)
         match = sqlite.fts_prefix_query(list(interpreted.name_words))
-        total = connection.execute(count, {"match": match}).scalar() or 0
         values = {"match": match, "offset": query.offset, "limit": query.limit}
-        fetched = connection.execute(page, values).all()
     else:
-        conditions = _conditions(query.include_archived, interpreted, use_fts=use_fts)
-        total = connection.execute(_COUNT_PATIENTS.where(*conditions)).scalar() or 0
-        statement = (
-            _LIST_COLUMNS.where(*conditions)
-            .order_by(*_ordering(query.sort, query.descending))
-            .offset(query.offset)
-            .limit(query.limit)
+        count, page = _list_statements(
+            query.include_archived,
+            _search_condition(interpreted),
+            query.sort,
+            query.descending,
+            query.offset,
+            query.limit,
         )
-        fetched = connection.execute(statement).all()
+    total = connection.execute(count, values).scalar() or 0
+    fetched = connection.execute(page, values).all()
     flags: dict[int, set[Precaution]] = defaultdict(set)
     if fetched:
         shown = [row[0] for row in fetched]

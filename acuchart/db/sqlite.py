@@ -472,12 +472,7 @@ def has_user_tables(path: Path) -> bool:
     return bool(row and row[0])
 
 
-def patient_ids_matching_names(words: list[str]) -> Select[tuple[int]]:
-    """Patient ids whose name words start with every one of ``words`` (FTS5 prefix match)."""
-    return patient_ids_matching(fts_prefix_query(words))
-
-
-def patient_ids_matching(match: str | BindParameter[str]) -> Select[tuple[int]]:
-    """Patient ids matching an FTS5 query (``fts_prefix_query``), or a parameter giving one."""
+def patient_ids_matching(match: BindParameter[str]) -> Select[tuple[int]]:
+    """Patient ids matching the FTS5 query (``fts_prefix_query``) a parameter gives."""
     fts = table(PATIENT_FTS_TABLE, column("rowid"))
     return select(fts.c.rowid).where(literal_column(PATIENT_FTS_TABLE).op("MATCH")(match))

@@ -434,14 +434,16 @@ def score_flowsheet(database: Database, patient_id: int) -> ScoreFlowsheet:
         visits = session.execute(
             select(Visit.id, Visit.started_at, Visit.status).where(Visit.patient_id == patient_id)
         )
-        scored = [ScoredVisit(i, at, status is VisitStatus.SIGNED) for i, at, status in visits]
-        return flowsheet_of(session, patient_id, scored)
+        return flowsheet_of(session, patient_id, visits)
 
 
 def flowsheet_of(
-    session: Session, patient_id: int, visits: Iterable[ScoredVisit]
+    session: Session,
+    patient_id: int,
+    visits: Iterable[tuple[int, dt.datetime, VisitStatus]],
 ) -> ScoreFlowsheet:
-    """The flowsheet of a patient's ``visits`` (all of them), read in the caller's transaction.
+    """The flowsheet of a patient's ``visits`` (all of them: id, start, status), read in
+    the caller's transaction.
 
     Scores are read without their visit's columns: a long course has thousands of scores,
     and each would otherwise carry (and convert) its visit's time again."""
@@ -452,7 +454,8 @@ def flowsheet_of(
         .where(Visit.patient_id == patient_id)
     ):
         scores.setdefault(visit_id, {})[name] = value
-    return build_flowsheet(visits, scores)
+    scored = [ScoredVisit(i, at, status is VisitStatus.SIGNED) for i, at, status in visits]
+    return build_flowsheet(scored, scores)
 
 
 def previous_plan(database: Database, visit_id: int) -> tuple[VisitSummary, Plan] | None:

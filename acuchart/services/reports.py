@@ -28,7 +28,6 @@ from acuchart.db.body_map_rows import load_body_maps
 from acuchart.db.database import Database
 from acuchart.db.models import ClinicSetting, Visit, VisitNote
 from acuchart.errors import ChartError, RecordNotFoundError
-from acuchart.notes.timeline import ScoredVisit
 from acuchart.notes.validation import MAX_TEXT
 from acuchart.patients import PatientRecord
 from acuchart.reports.chart_export import write_chart
@@ -243,9 +242,7 @@ def load_course(database: Database, patient_id: int) -> Course:
         visits = _course_visits(session, patient_id)
         records = _visit_records(session, visits, check_signatures=False)
         flowsheet = flowsheet_of(
-            session,
-            patient_id,
-            [ScoredVisit(v.id, v.started_at, v.status is VisitStatus.SIGNED) for v in visits],
+            session, patient_id, [(v.id, v.started_at, v.status) for v in visits]
         )
         return Course(
             patient=patient,

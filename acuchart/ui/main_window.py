@@ -311,9 +311,8 @@ class MainWindow(QMainWindow):
     def start(self, location: str) -> None:
         """Open the chart at ``location`` as it needs: set up a new encrypted one, ask for a
         password, or (a chart without accounts, such as the demo) open it directly."""
-        from acuchart.services.opening import (
-            plan_start,  # not the dialogs: a plain chart needs none
-        )
+        # Not the sign-in dialogs: a chart without accounts needs none.
+        from acuchart.services.opening import plan_start
 
         self.location = location
         self.status_placeholder.setText(self.tr(f"Opening the chart…\n{location}"))
